@@ -1,0 +1,1 @@
+"""Stores: the embedded Oxigraph store and the Neo4j server and loader."""
