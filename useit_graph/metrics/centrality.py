@@ -297,7 +297,7 @@ def betweenness_error_bound(n, k, delta=0.05, union=True):
     Examples
     --------
     >>> round(betweenness_error_bound(10_000, 1000), 4)
-    0.0741
+    0.0803
     """
     if k < 2 or not 0 < delta < 1:
         raise ValueError(f"need k >= 2 and 0 < delta < 1, got k={k}, delta={delta}.")
