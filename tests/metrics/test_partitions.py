@@ -1,0 +1,168 @@
+"""E-I index, bridging share, block densities, assortativity, heterogeneity, communities.
+
+Where the expected numbers come from:
+
+* Hand counts on small graphs, written out in each test.
+* The permutation null: with labels shuffled uniformly (sizes kept) a tie is internal with
+  probability sum_g n_g (n_g - 1) / (n (n - 1)), so E[EI] = 1 - 2 * that (exact, derived here).
+* networkx 3.6 ``attribute_assortativity_coefficient`` and ``community.modularity`` (run in the
+  test); Zachary (1977) karate club split ('club') for Louvain recovering the two factions.
+"""
+
+import math
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from useit_graph.errors import MissingNodeAttribute
+from useit_graph.metrics.blocks import attribute_assortativity, block_density, partition
+from useit_graph.metrics.communities import bridging_edges, louvain_communities, modularity
+from useit_graph.metrics.ei_index import (
+    bridging_share,
+    ei_index,
+    ei_permutation_test,
+    group_ei_index,
+    node_ei_index,
+)
+from useit_graph.metrics.heterogeneity import blau_index, iqv
+
+
+def two_triangles():
+    # triangle x0 x1 x2 (group x), triangle y0 y1 y2 (group y), bridge x2 - y0
+    G = nx.Graph([("x0", "x1"), ("x1", "x2"), ("x0", "x2"),
+                  ("y0", "y1"), ("y1", "y2"), ("y0", "y2"), ("x2", "y0")])
+    nx.set_node_attributes(G, {v: v[0] for v in G}, "group")
+    return G
+
+
+def test_ei_by_hand():
+    G = two_triangles()
+    assert ei_index(G) == pytest.approx((1 - 6) / 7)  # E = 1, I = 6
+    assert group_ei_index(G) == pytest.approx({"x": (1 - 3) / 4, "y": (1 - 3) / 4})
+    n = node_ei_index(G)
+    assert n["x2"] == pytest.approx((1 - 2) / 3) and n["x0"] == -1.0
+    assert bridging_share(G)["x2"] == pytest.approx(1 / 3)
+    G.add_edge("x0", "x0")  # self-loops are ignored
+    assert ei_index(G) == pytest.approx(-5 / 7)
+    G.add_node("z", group="z")
+    assert math.isnan(bridging_share(G)["z"]) and math.isnan(group_ei_index(G)["z"])
+
+
+def test_permutation_null_mean_and_p_value():
+    G = nx.karate_club_graph()
+    sizes = {}
+    for _, club in G.nodes(data="club"):
+        sizes[club] = sizes.get(club, 0) + 1
+    n = len(G)
+    p_internal = sum(s * (s - 1) for s in sizes.values()) / (n * (n - 1))
+    result = ei_permutation_test(G, "club", n_permutations=2000, seed=42)
+    assert result["n_permutations"] == 2000
+    assert result["observed"] == pytest.approx(ei_index(G, "club"))
+    standard_error = result["sd"] / math.sqrt(2000)
+    assert abs(result["mean"] - (1 - 2 * p_internal)) < 5 * standard_error
+    # factions are far more internal than chance: observed EI below every permuted value
+    assert result["p_less"] == pytest.approx(1 / 2001)
+    assert result["p_greater"] == 1.0 and result["p_value"] == pytest.approx(2 / 2001)
+    assert ei_permutation_test(G, "club", 50, seed=1) == ei_permutation_test(G, "club", 50, seed=1)
+
+
+def test_block_density_by_hand():
+    G = two_triangles()
+    d = block_density(G)
+    assert d == {"x": {"x": 1.0, "y": 1 / 9}, "y": {"x": 1 / 9, "y": 1.0}}
+    D = nx.DiGraph([("x0", "x1"), ("x1", "y0"), ("x0", "x0")])
+    nx.set_node_attributes(D, {"x0": "x", "x1": "x", "y0": "y"}, "group")
+    d = block_density(D)
+    assert d["x"] == {"x": 1 / 2, "y": 1 / 2} and d["y"]["x"] == 0.0
+    assert math.isnan(d["y"]["y"])  # a one-node group has no within pairs
+
+
+def test_assortativity_wraps_networkx():
+    G = nx.karate_club_graph()
+    assert attribute_assortativity(G, "club") == pytest.approx(
+        nx.attribute_assortativity_coefficient(G, "club"))
+    del G.nodes[5]["club"]
+    with pytest.raises(MissingNodeAttribute, match="node 5"):
+        attribute_assortativity(G, "club")
+
+
+def test_blau_and_iqv_by_hand():
+    G = nx.star_graph(4)
+    nx.set_node_attributes(G, {0: "x", 1: "a", 2: "a", 3: "b", 4: "c"}, "group")
+    # contacts of 0: a, a, b, c -> shares 1/2, 1/4, 1/4 -> 1 - (1/4 + 1/16 + 1/16) = 5/8
+    assert blau_index(G)[0] == pytest.approx(5 / 8)
+    assert iqv(G)[0] == pytest.approx(5 / 8 * 4 / 3)  # K = 4 categories in the graph
+    assert blau_index(G)[1] == 0.0
+    nx.set_node_attributes(G, "same", "group")
+    assert math.isnan(iqv(G)[0])
+
+
+def test_louvain_seeded_and_karate_factions():
+    G = nx.karate_club_graph()
+    a = louvain_communities(G, seed=5)
+    assert a == louvain_communities(G, seed=5)
+    assert set().union(*a) == set(G)
+    assert modularity(G, a) == pytest.approx(nx.community.modularity(G, a, weight="weight"))
+    # each Louvain community lies (almost) within one of Zachary's two factions
+    clubs = dict(G.nodes(data="club"))
+    purity = sum(max(sum(clubs[v] == c for v in com) for c in set(clubs.values())) for com in a)
+    assert purity / len(G) >= 0.9
+    edges = bridging_edges(G, a)
+    where = {v: i for i, com in enumerate(a) for v in com}
+    assert all(where[u] == cu != cv == where[v] for u, v, cu, cv in edges)
+    internal = sum(1 for u, v in G.edges() if where[u] == where[v])
+    assert internal + len(edges) == G.number_of_edges()
+
+
+def test_modularity_rejects_non_partition():
+    G = nx.path_graph(4)
+    with pytest.raises(nx.NetworkXError, match="3"):
+        modularity(G, [{0, 1}, {2}])
+
+
+labelled_graphs = st.builds(
+    lambda seed, k, directed: _labelled(seed, k, directed),
+    st.integers(0, 10**6), st.integers(1, 4), st.booleans())
+
+
+def _labelled(seed, k, directed):
+    G = nx.gnp_random_graph(14, 0.25, seed=seed, directed=directed)
+    nx.set_node_attributes(G, {v: (v * 5 + seed) % k for v in G}, "group")
+    return G
+
+
+@settings(max_examples=80, deadline=None)
+@given(labelled_graphs)
+def test_ranges_and_relabelling(G):
+    mapping = {v: f"v{v}" for v in G}
+    H = nx.relabel_nodes(G, mapping)
+    ei = ei_index(G)
+    assert math.isnan(ei) or -1 <= ei <= 1
+    assert ei_index(H) == pytest.approx(ei, nan_ok=True)
+    for f in (bridging_share, node_ei_index, blau_index, iqv):
+        a, b = f(G), f(H)
+        assert {mapping[v]: x for v, x in a.items()} == pytest.approx(b, nan_ok=True)
+    for v, s in bridging_share(G).items():
+        assert math.isnan(s) or 0 <= s <= 1
+        if not math.isnan(s):
+            assert s == pytest.approx((node_ei_index(G)[v] + 1) / 2)
+    for v, x in iqv(G).items():
+        assert math.isnan(x) or -1e-12 <= x <= 1 + 1e-12
+
+
+@settings(max_examples=80, deadline=None)
+@given(labelled_graphs, st.data())
+def test_within_group_tie_never_raises_bridging_share(G, data):
+    labels = partition(G)
+    pairs = [(u, v) for u in G for v in G if u != v and labels[u] == labels[v] and not G.has_edge(u, v)]
+    if not pairs:
+        return
+    u, v = data.draw(st.sampled_from(pairs))
+    before = bridging_share(G)
+    G.add_edge(u, v)
+    after = bridging_share(G)
+    for node in G:
+        if not math.isnan(before[node]):
+            assert after[node] <= before[node] + 1e-12

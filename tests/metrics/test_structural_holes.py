@@ -1,0 +1,259 @@
+"""Structural holes: constraint, effective size, efficiency, hierarchy.
+
+Where the expected numbers come from:
+
+* Borgatti (1997), *Connections* 20(1) 35-38, the example network encoded in networkx 3.6's
+  ``networkx/algorithms/tests/test_structuralholes.py`` (``self.G``): published effective sizes
+  G 4.67, A 2.50, C 1.00; constraints G 0.400, A 0.595, C 1.000 and weighted values from the
+  same networkx test (computed there with UCINET/igraph and by hand).
+* python-igraph 1.0 ``Graph.constraint(weights=...)``, run in the test (an independent C peer).
+* networkx 3.6 ``effective_size(G, nodes=...)`` / ``local_constraint`` on graphs where they are
+  not defective, run in the test.
+* The networkx defects are shown on small graphs whose right answer is stated in the test.
+"""
+
+import math
+import random
+
+import igraph as ig
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from useit_graph.metrics import structural_holes as sh
+from useit_graph.metrics.structural_holes import (
+    constraint,
+    effective_size,
+    effective_size_method,
+    efficiency,
+    hierarchy,
+)
+
+
+@pytest.fixture
+def borgatti():
+    return nx.Graph(
+        [("A", "B"), ("A", "F"), ("A", "G"), ("A", "E"), ("E", "G"),
+         ("F", "G"), ("B", "G"), ("B", "D"), ("D", "G"), ("G", "C")]
+    )
+
+
+BORGATTI_WEIGHTS = {("A", "B"): 2, ("A", "F"): 3, ("A", "G"): 5, ("A", "E"): 2, ("E", "G"): 8,
+                    ("F", "G"): 3, ("B", "G"): 4, ("B", "D"): 1, ("D", "G"): 3, ("G", "C"): 10}
+
+
+def igraph_constraint(G, weight=None):
+    """python-igraph's constraint, on an igraph graph built here edge by edge (loops kept)."""
+    nodes = list(G)
+    index = {v: i for i, v in enumerate(nodes)}
+    edges = [(index[u], index[v]) for u, v in G.edges()]
+    g = ig.Graph(n=len(nodes), edges=edges, directed=G.is_directed())
+    weights = None if weight is None else [float(w) for _, _, w in G.edges(data=weight)]
+    return dict(zip(nodes, g.constraint(weights=weights)))
+
+
+@pytest.mark.parametrize("method", ["closed-form", "general"])
+def test_borgatti_effective_size_published(borgatti, method, monkeypatch):
+    ran = []
+    for name in ("_effective_size_closed_form", "_effective_size_general"):
+        real = getattr(sh, name)
+        monkeypatch.setattr(sh, name, lambda *a, _r=real, _n=name: ran.append(_n) or _r(*a))
+    es = effective_size(borgatti, method=method)
+    assert ran == ["_effective_size_" + method.replace("-", "_")]
+    assert es["G"] == pytest.approx(4.67, abs=1e-2)
+    assert es["A"] == pytest.approx(2.50, abs=1e-2)
+    assert es["C"] == pytest.approx(1.00, abs=1e-2)
+
+
+def test_auto_picks_closed_form_only_where_it_applies(borgatti):
+    assert effective_size_method(borgatti) == "closed-form"
+    assert effective_size_method(borgatti, weight="weight") == "general"
+    assert effective_size_method(borgatti.to_directed()) == "general"
+    assert effective_size_method(nx.MultiGraph(borgatti)) == "general"
+    with pytest.raises(ValueError, match="closed-form"):
+        effective_size(borgatti.to_directed(), method="closed-form")
+
+
+def test_borgatti_weighted_published(borgatti):
+    nx.set_edge_attributes(borgatti, BORGATTI_WEIGHTS, "weight")
+    es = effective_size(borgatti, weight="weight")
+    assert es["G"] == pytest.approx(5.47, abs=1e-2)
+    assert es["A"] == pytest.approx(2.47, abs=1e-2)
+    assert es["C"] == pytest.approx(1, abs=1e-2)
+    c = constraint(borgatti, weight="weight")
+    assert c["G"] == pytest.approx(0.299, abs=1e-3)
+    assert c["A"] == pytest.approx(0.795, abs=1e-3)
+    assert c["C"] == pytest.approx(1, abs=1e-3)
+
+
+def test_borgatti_constraint_published(borgatti):
+    c = constraint(borgatti)
+    assert c["G"] == pytest.approx(0.400, abs=1e-3)
+    assert c["A"] == pytest.approx(0.595, abs=1e-3)
+    assert c["C"] == pytest.approx(1.0, abs=1e-3)
+
+
+def test_networkx_directed_published():
+    # networkx test suite, test_constraint_weighted_directed / test_effective_size_weighted_directed
+    D = nx.DiGraph([(0, 1), (0, 2), (1, 0), (2, 1)])
+    nx.set_edge_attributes(D, {(0, 1): 2, (0, 2): 2, (1, 0): 1, (2, 1): 1}, "weight")
+    c = constraint(D, weight="weight")
+    assert [c[0], c[1], c[2]] == pytest.approx([0.840, 1.143, 1.378], abs=1e-3)
+    es = effective_size(D, weight="weight")
+    assert [es[0], es[1], es[2]] == pytest.approx([1.567, 1.083, 1.0], abs=1e-3)
+
+
+def random_graph(seed, directed, weighted, n=40, p=0.12):
+    G = nx.gnp_random_graph(n, p, seed=seed, directed=directed)
+    rng = random.Random(seed)
+    if weighted:
+        for u, v in G.edges():
+            G.edges[u, v]["weight"] = rng.randint(1, 9) / 2
+    return G
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("directed", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_constraint_equals_igraph(seed, directed, weighted):
+    G = random_graph(seed, directed, weighted)
+    G.add_node("isolated")
+    weight = "weight" if weighted else None
+    ours = constraint(G, weight=weight)
+    peer = igraph_constraint(G, weight)
+    assert math.isnan(ours["isolated"]) and math.isnan(peer["isolated"])
+    assert ours == pytest.approx(peer, rel=1e-12, abs=1e-15, nan_ok=True)
+
+
+def test_constraint_multigraph_sums_parallel_edges_like_igraph():
+    M = nx.MultiDiGraph([(0, 1), (0, 1), (1, 2), (2, 0), (2, 3), (3, 2), (3, 2)])
+    for u, v, k in M.edges(keys=True):
+        M.edges[u, v, k]["weight"] = 1.5 + k
+    ours = constraint(M, weight="weight")
+    peer = igraph_constraint(M, "weight")  # igraph sums parallel edge weights
+    assert ours == pytest.approx(peer, rel=1e-12)
+    # and equals the simple digraph whose weights are the sums
+    S = nx.DiGraph()
+    for u, v, w in M.edges(data="weight"):
+        S.add_edge(u, v, weight=S.get_edge_data(u, v, {"weight": 0})["weight"] + w)
+    assert ours == pytest.approx(constraint(S, weight="weight"), rel=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("directed", [False, True])
+def test_effective_size_equals_networkx_per_node_path(seed, directed):
+    # networkx's nodes= path is correct on simple graphs where every node sends a tie.
+    G = random_graph(seed, directed, weighted=True)
+    senders = [v for v in G if G.out_degree(v) > 0] if directed else [v for v in G if G.degree(v)]
+    peer = nx.effective_size(G, nodes=senders, weight="weight")
+    ours = effective_size(G, weight="weight")
+    for v in senders:
+        assert ours[v] == pytest.approx(peer[v], rel=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_closed_form_equals_general_path(seed):
+    G = nx.gnp_random_graph(60, 0.1, seed=seed)
+    G.add_node("iso")
+    fast = effective_size(G, method="closed-form")
+    slow = effective_size(G, method="general")
+    assert math.isnan(fast["iso"]) and math.isnan(slow["iso"])
+    assert fast == pytest.approx(slow, rel=1e-12, nan_ok=True)
+
+
+def test_defect_a_whole_graph_networkx_normalises_by_wrong_node():
+    """Defect (a): nx.effective_size(G) without nodes= differs from its own per-node definition."""
+    D = nx.DiGraph([(0, 1), (0, 2), (1, 0), (2, 1), (3, 0)])
+    nx.set_edge_attributes(D, {(0, 1): 2, (0, 2): 2, (1, 0): 1, (2, 1): 1, (3, 0): 3}, "weight")
+    whole = nx.effective_size(D, weight="weight")
+    per_node = nx.effective_size(D, weight="weight", nodes=list(D))
+    assert whole[0] != pytest.approx(per_node[0], rel=1e-6)  # the defect exists in networkx
+    # Right answer for node 0, by hand. Mutual weights: w01 = 3, w02 = 2, w03 = 3, w12 = 1.
+    # p_0j = w0j / 8; m_jq = w_jq / max_k w_jk with max for 1: 3, for 2: 2, for 3: 3.
+    # redundancy of 1 = p02 m12 = (2/8)(1/3); of 2 = p01 m21 = (3/8)(1/2); of 3 = 0.
+    expected = 3 - (2 / 8) * (1 / 3) - (3 / 8) * (1 / 2)
+    assert effective_size(D, weight="weight")[0] == pytest.approx(expected, rel=1e-12)
+    assert per_node[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_defect_b_receiving_only_nodes_get_nan_in_networkx():
+    D = nx.DiGraph([(0, 1), (1, 2), (2, 0), (0, 3)])  # 3 only receives
+    assert math.isnan(nx.constraint(D, nodes=[3])[3])
+    assert math.isnan(nx.effective_size(D, nodes=[3])[3])
+    # Node 3 has one contact (0): constraint (p_30)^2 = 1, effective size 1 (igraph agrees).
+    assert constraint(D)[3] == pytest.approx(1.0)
+    assert constraint(D)[3] == pytest.approx(igraph_constraint(D)[3])
+    assert effective_size(D)[3] == pytest.approx(1.0)
+    assert constraint(D, nodes=[3]) == pytest.approx({3: 1.0})
+
+
+def test_defect_c_self_loops_and_parallel_edges_change_networkx():
+    G = nx.path_graph(4)
+    L = G.copy()
+    L.add_edge(1, 1)
+    assert nx.constraint(L)[1] != pytest.approx(nx.constraint(G)[1])  # defect: loop is a contact
+    assert constraint(L) == pytest.approx(constraint(G))
+    assert constraint(L) == pytest.approx(igraph_constraint(G))
+    assert effective_size(nx.MultiGraph(L)) == pytest.approx(effective_size(G))
+    M = nx.MultiGraph([(0, 1), (0, 1), (1, 2), (0, 2), (2, 3)])
+    # networkx's two paths disagree on parallel edges; we follow igraph (sum = count).
+    assert nx.constraint(M)[2] != pytest.approx(nx.constraint(M, nodes=[2])[2])
+    assert constraint(M) == pytest.approx(igraph_constraint(M))
+
+
+def test_hierarchy_matches_burt_formula_on_networkx_local_constraint(borgatti):
+    nx.set_edge_attributes(borgatti, BORGATTI_WEIGHTS, "weight")
+    ours = hierarchy(borgatti, weight="weight")
+    for v in borgatti:
+        contacts = list(borgatti[v])
+        k = len(contacts)
+        if k < 2:
+            assert math.isnan(ours[v])
+            continue
+        local = [nx.local_constraint(borgatti, v, j, weight="weight") for j in contacts]
+        C = sum(local)
+        expected = sum((c / (C / k)) * math.log(c / (C / k)) for c in local) / (k * math.log(k))
+        assert ours[v] == pytest.approx(expected, rel=1e-10)
+
+
+def test_hierarchy_zero_for_equal_contacts_and_efficiency_star():
+    S = nx.star_graph(5)
+    assert hierarchy(S)[0] == pytest.approx(0.0, abs=1e-12)
+    assert efficiency(S)[0] == 1.0  # no ties among contacts: all non-redundant
+    K = nx.complete_graph(5)
+    # Borgatti: effective size of a clique member = k - (k-1) = 1, efficiency 1/4
+    assert efficiency(K)[0] == pytest.approx(0.25)
+
+
+def test_nodes_subset_and_errors(borgatti):
+    assert constraint(borgatti, nodes=["A"]) == pytest.approx({"A": constraint(borgatti)["A"]})
+    with pytest.raises(nx.NodeNotFound, match="Z"):
+        constraint(borgatti, nodes=["Z"])
+    borgatti.edges["A", "B"]["weight"] = -1
+    with pytest.raises(ValueError, match="'A', 'B'"):
+        constraint(borgatti, weight="weight")
+
+
+def test_block_boundaries_do_not_change_results(monkeypatch):
+    G = random_graph(1, True, True, n=80)
+    whole = constraint(G, weight="weight")
+    monkeypatch.setattr(sh, "_BLOCK_WORK", 5)  # many tiny row blocks
+    assert constraint(G, weight="weight") == pytest.approx(whole, rel=1e-12)
+    senders = [v for v in G if G.out_degree(v)]
+    ours = effective_size(G, weight="weight")
+    peer = nx.effective_size(G, weight="weight", nodes=senders)
+    assert {v: ours[v] for v in senders} == pytest.approx(peer, rel=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.booleans())
+def test_relabelling_changes_nothing(seed, directed):
+    G = random_graph(seed, directed, weighted=True, n=15, p=0.25)
+    mapping = {v: f"n{(v * 7) % 15}" for v in G}
+    H = nx.relabel_nodes(G, mapping)
+    for f in (constraint, effective_size, hierarchy, efficiency):
+        a, b = f(G, weight="weight"), f(H, weight="weight")
+        for v in G:
+            assert (math.isnan(a[v]) and math.isnan(b[mapping[v]])) or a[v] == pytest.approx(
+                b[mapping[v]], rel=1e-9)
