@@ -40,7 +40,7 @@ def output_options(default: str = "table"):
         @click.option("--csv", "as_csv", is_flag=True, help="Shortcut for --format csv.")
         @click.option("--nl", "as_nl", is_flag=True, help="Shortcut for --format nl (one JSON object per line).")
         @click.option("--table", "as_table", is_flag=True, help="Shortcut for --format table.")
-        @click.option("--output", "-o", "output", type=click.Path(dash_ok=True, dir_okay=False), default="-",
+        @click.option("--output", "-o", "output", type=click.Path(allow_dash=True, dir_okay=False), default="-",
                       show_default=True, help="Write the output to this file ('-' for stdout).")
         @wraps(fn)
         def wrapper(*args, fmt, as_json, as_csv, as_nl, as_table, output, **kwargs):

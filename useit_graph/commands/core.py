@@ -1,0 +1,205 @@
+"""Core commands: validate, summary, import and the demo (the main job)."""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from ..errors import ImportFileError, SeedsDoNotConform, UsageError
+from ._common import data_options, echo_err, emit, output_options
+
+
+def _findings(ctx_data, files):
+    from ..load import load_files, load_project
+    from ..validate import load_shapes, validate_dataset
+
+    paths = ctx_data.paths
+    if files:
+        ds, index = load_files([paths.ontology, *files], root=paths.root)
+    else:
+        ds, index = load_project(paths, extra=ctx_data.data_files, seeds=ctx_data.seeds)
+    return validate_dataset(ds, load_shapes(paths.shapes), index=index)
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--warnings/--no-warnings", default=True, show_default=True, help="Also list warnings.")
+@output_options(default="table")
+@data_options
+def validate(files, warnings, fmt, output, ctx_data):
+    """Validate RDF data against the SHACL shapes; exit 1 if it does not conform.
+
+    With no FILES, validates the ontology and the seeds (plus any --data files). Every finding is
+    listed with file, line, entity, message and fix. Exit codes: 0 conforms, 1 violations, 2 usage.
+
+    \b
+    Examples:
+      useit validate
+      useit validate my-data.ttl --format json
+      useit validate --no-warnings --csv -o findings.csv
+    """
+    findings = _findings(ctx_data, files)
+    shown = [f for f in findings if warnings or f.severity == "Violation"]
+    violations = sum(f.severity == "Violation" for f in findings)
+    rows = [f.as_dict() for f in shown]
+    cols = ["file", "line", "severity", "focus", "path", "value", "message", "fix", "shape"]
+    if fmt == "table":
+        for f in shown:
+            click.echo(f"{f.severity}: {f}")
+        echo_err(f"{violations} violation(s), {len(findings) - violations} warning(s)"
+                 + (": conforms" if not violations else ": does not conform"))
+    else:
+        emit(rows, fmt, output, cols)
+    if violations:
+        raise click.exceptions.Exit(1)
+
+
+def summarise(G) -> dict:
+    """Counts of nodes and edges by type, tier, group, relationship type and tie type."""
+    nodes = G.nodes(data=True)
+    edges = G.edges(data=True)
+    rels = {d["rel"] for _, _, d in edges}
+    return {
+        "nodes": G.number_of_nodes(),
+        "edges": G.number_of_edges(),
+        "relationships": len(rels),
+        "nodes_by_tier": dict(sorted(Counter(str(d.get("tier")) for _, d in nodes).items())),
+        "nodes_by_kind": dict(sorted(Counter(d.get("kind") for _, d in nodes).items())),
+        "nodes_by_type": dict(sorted(Counter(d.get("type") for _, d in nodes).items())),
+        "nodes_by_group": dict(sorted(Counter(str(d.get("group")) for _, d in nodes).items())),
+        "relationships_by_type": dict(sorted(Counter(
+            {r: t for r, t in ((d["rel"], d["rel_type"]) for _, _, d in edges)}.values()).items())),
+        "edges_by_tie": dict(sorted(Counter(d.get("tie") for _, _, d in edges).items())),
+        "as_of": G.graph.get("as_of"),
+    }
+
+
+@click.command()
+@click.option("--as-of", help="Snapshot date (YYYY-MM-DD).")
+@output_options(default="table")
+@data_options
+def summary(as_of, fmt, output, ctx_data):
+    """Build the graph and print counts by type, tier, group and tie type.
+
+    \b
+    Examples:
+      useit summary
+      useit summary --as-of 2017-01-01 --json
+    """
+    G = ctx_data.graph(as_of=as_of)
+    s = summarise(G)
+    if fmt == "json":
+        emit(s, "json", output)
+        return
+    rows = []
+    for key, value in s.items():
+        if isinstance(value, dict):
+            rows += [{"measure": key, "key": k, "value": v} for k, v in value.items()]
+        else:
+            rows.append({"measure": key, "key": "", "value": value})
+    emit(rows, fmt, output, ["measure", "key", "value"])
+
+
+@click.command(name="import")
+@click.argument("entities", type=click.Path(exists=True, dir_okay=False))
+@click.argument("relationships", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+              help="Turtle file to write (written only if everything is valid).")
+@click.option("--base", help="Namespace for minted IRIs (default https://w3id.org/useit-graph/id/<name>/).")
+@click.option("--title", help="Title of the source document that rows without evidence cite.")
+@click.option("--root", type=click.Path(file_okay=False, exists=True), envvar="USEIT_ROOT",
+              help="Project root holding ontology/ (env USEIT_ROOT).")
+def import_(entities, relationships, out, base, title, root):
+    """Import entities and relationships from CSV or XLSX into validated Turtle.
+
+    Takes an entities table and a relationships table (Kumu-like columns; see docs/import.md), or
+    one XLSX workbook with sheets 'Entities' and 'Relationships'. Every problem is reported with
+    file, sheet, row and column; nothing is written unless the result passes the SHACL shapes.
+
+    \b
+    Examples:
+      useit import examples/import/entities.csv examples/import/relationships.csv -o my.ttl
+      useit import map.xlsx -o my.ttl
+      useit validate my.ttl
+    """
+    import rdflib
+
+    from ..atomic import write_text_atomic
+    from ..importer import import_tables
+    from ..paths import get_paths
+    from ..validate import errors_only, load_shapes, require_conformance, validate_dataset
+
+    paths = get_paths(root)
+    onto = rdflib.Graph().parse(paths.ontology)
+    try:
+        g = import_tables(entities, relationships, ontology=onto, base=base, source_title=title)
+    except ImportFileError as exc:
+        for p in exc.problems:
+            echo_err(str(p))
+        raise ImportFileError(f"cannot import: {len(exc.problems)} problem(s) listed above; nothing was written",
+                              problems=exc.problems, hint="correct the rows and run the import again") from None
+    findings = validate_dataset(g, load_shapes(paths.shapes), ontology=onto)
+    try:
+        require_conformance(findings, "the imported data")
+    except SeedsDoNotConform:
+        for f in errors_only(findings):
+            echo_err(str(f))
+        raise
+    write_text_atomic(Path(out), g.serialize(format="turtle"))
+    click.echo(out)
+    echo_err(f"wrote {out}: {len(g)} triples")
+
+
+def _optional(module: str):
+    """Import an optional stage of the demo; None if that part of the toolkit is not installed."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            return None
+        raise
+
+
+@click.command()
+@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the report and the HTML map.")
+@data_options
+def demo(out_dir, ctx_data):
+    """Run the main job on the embedded USE-IT! seed data: validate, build, measure, report, map.
+
+    In process, no server. Prints a summary and the headline measures, and the paths of what it wrote.
+
+    \b
+    Examples:
+      useit demo
+      useit demo --out /tmp/useit
+    """
+    from ..load import load_project
+    from ..validate import load_shapes, require_conformance, validate_dataset
+
+    paths = ctx_data.paths
+    ds, index = load_project(paths, extra=ctx_data.data_files, seeds=ctx_data.seeds)
+    ctx_data._loaded = (ds, index)
+    findings = validate_dataset(ds, load_shapes(paths.shapes), index=index)
+    require_conformance(findings, "the seed data")
+    warnings = sum(f.severity != "Violation" for f in findings)
+    click.echo(f"validate: conforms ({len(ds)} triples, {warnings} warning(s))")
+    G = ctx_data.graph()
+    s = summarise(G)
+    click.echo(f"graph: {s['nodes']} nodes, {s['relationships']} relationships, {s['edges']} edges")
+    click.echo("ties: " + ", ".join(f"{k} {v}" for k, v in s["edges_by_tie"].items()))
+    out = Path(out_dir)
+    measures = _optional("useit_graph.commands.measures")
+    if measures is not None and hasattr(measures, "demo_measures"):
+        for line in measures.demo_measures(ctx_data, out):
+            click.echo(line)
+    viz = _optional("useit_graph.commands.viz")
+    if viz is not None and hasattr(viz, "demo_map"):
+        click.echo(f"map: {viz.demo_map(ctx_data, out)}")
+
+
+COMMANDS = [validate, summary, import_, demo]
+_ = UsageError
