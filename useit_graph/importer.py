@@ -357,7 +357,10 @@ def import_tables(entities: str | Path, relationships: str | Path | None = None,
         for r, row in enumerate(rows, start=2):
             if not any(c.strip() for c in row):
                 continue
+            before = len(problems)
             cell = {k: _cell_value(row[i] if i < len(row) else "", (fname, sheet, r, k), problems) for k, i in cols.items()}
+            if len(problems) > before:
+                continue  # formula cells: reported once, no follow-up problems for the row
             where = lambda col: (fname, sheet, r, col)  # noqa: E731
             label, typ = cell.get("Label", ""), cell.get("Type", "")
             if not label:
@@ -432,7 +435,10 @@ def import_tables(entities: str | Path, relationships: str | Path | None = None,
             for r, row in enumerate(rows, start=2):
                 if not any(c.strip() for c in row):
                     continue
+                before = len(problems)
                 cell = {k: _cell_value(row[i] if i < len(row) else "", (fname, sheet, r, k), problems) for k, i in cols.items()}
+                if len(problems) > before:
+                    continue
                 where = lambda col: (fname, sheet, r, col)  # noqa: E731
                 typ = cell.get("Type", "")
                 cls = vocab.rel_classes.get(typ.lower())

@@ -125,7 +125,7 @@ def vocabulary_findings(data: Graph, ontology: Graph, index: SourceIndex | None 
         if str(p).startswith(_UIT) and p not in defined and (s, p) not in seen:
             seen.add((s, p))
             file, line = _where(index, s)
-            props = [str(x)[len(_UIT):] for x in defined if str(x)[len(_UIT)].islower()]
+            props = [str(x)[len(_UIT):] for x in defined if str(x)[len(_UIT):][:1].islower()]
             suggestion = _closest(str(p)[len(_UIT):], props)
             findings.append(Finding(file, line, curie(s), curie(p), None, "Violation",
                                     f"uses property {curie(p)}, which the ontology does not define",
@@ -178,7 +178,7 @@ def validate_dataset(dataset, shapes: Graph, ontology: Graph | None = None,
         data_graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
         abort_on_first=False, meta_shacl=False,
     )
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    for result in _leaf_results(report):
         focus = report.value(result, SH.focusNode)
         if not include_ontology_terms and str(focus).startswith(_UIT):
             continue
@@ -204,6 +204,20 @@ def validate_dataset(dataset, shapes: Graph, ontology: Graph | None = None,
             message, fix, curie(source_shape) if source_shape is not None else "",
         ))
     return sorted(set(findings), key=lambda f: (f.file or "~", f.line or 0, f.focus, f.path or "", f.message))
+
+
+def _leaf_results(report: Graph):
+    """Validation results, with sh:node wrappers replaced by their sh:detail results (which carry our messages)."""
+    top = [r for r in report.subjects(RDF.type, SH.ValidationResult) if (None, SH.detail, r) not in report]
+    out, stack = [], list(top)
+    while stack:
+        r = stack.pop()
+        details = list(report.objects(r, SH.detail))
+        if details:
+            stack.extend(details)
+        else:
+            out.append(r)
+    return out
 
 
 def _owning_shape(shapes: Graph, shape):
