@@ -319,8 +319,12 @@ def _local(iri: str) -> str:
 
 
 def _most_specific(types: set, schema: Schema) -> str | None:
-    """The uit: type that is not a superclass of another uit: type (alphabetical tie-break)."""
-    uit_types = sorted(t for t in types if t.startswith(U))
+    """The known class that is not a superclass of another of the types (uit: first, then alphabetical).
+
+    Classes from other namespaces count when the ontology declares them (user extensions).
+    """
+    uit_types = sorted((t for t in types if t.startswith(U) or t in schema.superclasses),
+                       key=lambda t: (not t.startswith(U), t))
     if not uit_types:
         return None
     ancestors = set()
@@ -508,7 +512,7 @@ def project_graph(source, *, as_of=None, work_package=None, place=None, rel_type
             "label": str(labels.get(s, _local(s))),
             "alt_labels": sorted(str(a) for a in alt.get(s, ())),
             "type": _local(most) if most else "Thing",
-            "types": [_local(c) for c in chain if c.startswith(U)],
+            "types": [_local(c) for c in chain if c.startswith(U) or c == most],
             "kind": schema.node_kind.get(most, "other") if most else "other",
             "tier": tier,
             "group": notations.get(group_iri, _local(group_iri)) if group_iri else None,
