@@ -122,7 +122,8 @@ def open_offline(browser):
         page.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else rec.requests.append(r.url))
         page.goto(Path(path).resolve().as_uri())
         if wait_ready:
-            page.wait_for_function("window.useitMap && window.useitMap.ready === true", timeout=timeout_ms)
+            # a selector wait, not wait_for_function: the page's CSP forbids eval, which that uses
+            page.wait_for_selector('body[data-ready="1"]', state="attached", timeout=timeout_ms)
         return rec
 
     yield _open

@@ -1,0 +1,139 @@
+"""The HTML map in real headless Chromium (Debian's package), with the network cut off.
+
+Each page is opened in a context that is offline and whose router aborts and records every
+non-``file:`` request; the tests assert that the list stays empty.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from useit_graph.export.html import write_html
+
+from .conftest import synthetic_graph
+from .test_html import HOSTILE, hostile_graph
+
+pytestmark = pytest.mark.browser
+
+
+def counts(page):
+    return page.evaluate("""() => ({
+        nodes: useitMap.nodes.length, edges: useitMap.edges.length,
+        drawnNodes: Object.keys(useitMap.network.getPositions()).length,
+        hiddenNodes: useitMap.nodes.get({filter: n => n.hidden}).length,
+        hiddenEdges: useitMap.edges.get({filter: e => e.hidden}).length,
+    })""")
+
+
+def test_mini_map_renders_offline(tmp_path, mini_graph, open_offline):
+    path = write_html(mini_graph, tmp_path / "map.html")
+    rec = open_offline(path)
+    page = rec.page
+    c = counts(page)
+    assert (c["nodes"], c["edges"], c["drawnNodes"]) == (4, 5, 4)
+    assert (c["hiddenNodes"], c["hiddenEdges"]) == (0, 0)
+    legend = page.eval_on_selector_all("[data-legend]", "els => els.map(e => e.getAttribute('data-legend'))")
+    assert {"tier:micro", "tier:intermediary", "tier:macro", "kind:organisation", "kind:cohort",
+            "kind:physical_asset", "kind:programme", "tie:bonding", "tie:bridging", "tie:linking",
+            "edge:brokerage", "edge:directed", "size:degree"} <= set(legend)
+    assert page.inner_text('[data-legend="tier:macro"]') == "Macro (institutions)"
+    assert page.title() == "USE-IT! relationship map"
+    # the canvas actually has pixels that are not background
+    assert page.evaluate("""() => {
+        const c = document.querySelector('#mynetwork canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let ink = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 250 || d[i+1] < 250 || d[i+2] < 250) ink++;
+        return ink; }""") > 1000
+    assert rec.requests == [] and rec.page_errors == [] and rec.console_errors == []
+
+
+def test_filters_hide_and_restore(tmp_path, mini_graph, open_offline):
+    rec = open_offline(write_html(mini_graph, tmp_path / "map.html"))
+    page = rec.page
+    page.uncheck('input[data-filter="tie"][value="linking"]')
+    c = counts(page)
+    assert c["hiddenEdges"] == 4 and c["hiddenNodes"] == 0  # 4 of the 5 mini ties are linking
+    assert "1 of 5 relationships" in page.inner_text("#useit-status")
+    page.uncheck('input[data-filter="tier"][value="macro"]')
+    c = counts(page)
+    assert c["hiddenNodes"] == 1
+    page.click("#useit-reset")
+    assert counts(page)["hiddenEdges"] == 0
+    page.fill("#useit-date-to", "2017-12-31")
+    page.dispatch_event("#useit-date-to", "change")
+    c = counts(page)
+    assert c["hiddenEdges"] == 4 and c["hiddenNodes"] == 1  # only the 2017 funding; the cafe was founded in 2018
+    assert rec.requests == [] and rec.page_errors == []
+
+
+def test_work_package_filter(tmp_path, open_offline):
+    G = synthetic_graph(60)
+    rec = open_offline(write_html(G, tmp_path / "map.html"))
+    page = rec.page
+    options = page.eval_on_selector_all("#useit-filter-wp option", "os => os.map(o => o.value)")
+    assert options == ["", "urn:x:wp0", "urn:x:wp1", "urn:x:wp2"]
+    page.select_option("#useit-filter-wp", "urn:x:wp1")
+    c = counts(page)
+    wp1 = sum(1 for *_, d in G.edges(data=True) if d["work_packages"] == ["urn:x:wp1"])
+    assert c["edges"] - c["hiddenEdges"] == wp1
+    assert rec.requests == []
+
+
+def test_search_selects_and_focuses(tmp_path, mini_graph, open_offline):
+    page = open_offline(write_html(mini_graph, tmp_path / "map.html")).page
+    page.fill("#useit-search", "cc")  # an alt label of City Council
+    page.press("#useit-search", "Enter")
+    assert page.evaluate("useitMap.network.getSelectedNodes().map(id => useitMap.nodes.get(id).label)") == ["City Council"]
+    assert "City Council" in page.inner_text("#useit-details")
+    assert page.evaluate("useitMap.search('zzz')") == []
+    assert page.inner_text("#useit-search-result") == "No match."
+
+
+def hover(page, node_id):
+    x, y = page.evaluate(f"""() => {{
+        const p = useitMap.network.getPositions(['{node_id}'])['{node_id}'];
+        const d = useitMap.network.canvasToDOM(p);
+        const r = document.getElementById('mynetwork').getBoundingClientRect();
+        return [r.left + d.x, r.top + d.y]; }}""")
+    page.mouse.move(x - 40, y - 40)
+    page.mouse.move(x, y, steps=4)
+    page.wait_for_timeout(400)
+
+
+def test_hostile_labels_do_not_execute(tmp_path, open_offline):
+    rec = open_offline(write_html(hostile_graph(), tmp_path / "map.html", title=HOSTILE[1]))
+    page = rec.page
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.title() == HOSTILE[1]
+    labels = page.evaluate("useitMap.nodes.get().map(n => n.label)")
+    assert sorted(labels) == sorted(HOSTILE)
+    shown_tooltips = []
+    for i in range(len(HOSTILE)):
+        hover(page, f"n{i}")
+        tip = page.query_selector("div.vis-tooltip")
+        if tip and tip.is_visible():
+            shown_tooltips.append(tip.inner_text())
+        page.evaluate(f"useitMap.showNode('n{i}')")
+        details = page.inner_text("#useit-details")
+        assert HOSTILE[i] in details  # shown literally, as text
+        page.evaluate(f"useitMap.showEdge('e{i}')")
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert shown_tooltips, "no tooltip appeared on hover"
+    assert any(h in t for t in shown_tooltips for h in HOSTILE)
+    page.click("#mynetwork", position={"x": 10, "y": 10})
+    page.fill("#useit-search", HOSTILE[3])
+    page.press("#useit-search", "Enter")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    assert rec.requests == [] and rec.page_errors == []
+
+
+def test_large_map_uses_precomputed_layout(tmp_path, open_offline):
+    G = synthetic_graph(1000)
+    rec = open_offline(write_html(G, tmp_path / "big.html"), timeout_ms=60_000)
+    page = rec.page
+    c = counts(page)
+    assert (c["nodes"], c["edges"], c["drawnNodes"]) == (1000, G.number_of_edges(), 1000)
+    assert page.evaluate("useitMap.network.physics.physicsEnabled") is False
+    assert page.evaluate("useitMap.readyMs") < 30_000
+    assert rec.requests == []
