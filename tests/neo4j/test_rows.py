@@ -1,0 +1,171 @@
+"""Row building for the Neo4j loader, without a database.
+
+The expected rows are written by hand from ``tests/fixtures/mini.ttl`` and the mapping in
+``docs/neo4j.md``; the round-trip property (rows hold everything ``project_graph`` knows) is checked
+by rebuilding the projection from the rows alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import networkx as nx
+import pytest
+
+from useit_graph.errors import UnknownTerm
+from useit_graph.store import neo4j as store
+
+EX = "https://example.org/mini/"
+
+
+@pytest.fixture(scope="module")
+def mini(paths):
+    from useit_graph.load import load_files
+
+    ds, _ = load_files([paths.ontology, paths.root / "tests" / "fixtures" / "mini.ttl"], root=paths.root)
+    return ds
+
+
+@pytest.fixture(scope="module")
+def rows(mini):
+    return store.build_rows(mini, dataset_id="mini")
+
+
+def _by_uri(rows):
+    return {r["uri"]: (labels, r["props"]) for labels, rs in rows.nodes.items() for r in rs}
+
+
+def test_labels_are_class_and_superclasses(rows):
+    nodes = _by_uri(rows)
+    assert nodes[EX + "cafe"][0] == ("SocialEnterprise", "MicroAsset", "Organisation", "Agent", "Resource")
+    assert nodes[EX + "r1"][0] == ("Funding", "Relationship", "Resource")
+    assert nodes[EX + "ev1"][0] == ("Evidence", "Resource")
+    assert nodes[EX + "doc"][0] == ("SourceDocument", "Resource")
+
+
+def test_every_node_has_uri_and_dataset(rows):
+    for uri, (labels, props) in _by_uri(rows).items():
+        assert props["uri"] == uri and props["dataset"] == "mini"
+        assert labels[-1] == "Resource"
+        assert None not in props.values()
+
+
+def test_typed_literals(rows):
+    nodes = _by_uri(rows)
+    r1 = nodes[EX + "r1"][1]
+    assert r1["start"] == dt.date(2017, 1, 1) and isinstance(r1["value_gbp"], float)
+    assert nodes[EX + "cafe"][1]["created"] == dt.date(2018, 3, 1)
+    assert nodes[EX + "garden"][1]["alt_labels"] == ["GG"]
+    assert nodes[EX + "garden"][1]["personal_data"] is False
+    assert nodes[EX + "r2"][1]["mechanism"] == "introduction"
+    assert nodes[EX + "ev1"][1] == {"uri": EX + "ev1", "dataset": "mini", "section": "1 Intro",
+                                    "quote": "The garden grew.", "type": "Evidence", "projected": False}
+
+
+def test_role_edges_in_upper_snake(rows):
+    pairs = {t: {(r["src"][len(EX):], r["dst"][len(EX):]) for r in rs} for t, rs in rows.links.items()}
+    assert pairs["FUNDER"] == {("r1", "council")}
+    assert pairs["RECIPIENT"] == {("r1", "garden")}
+    assert pairs["BROKER"] == {("r2", "hub")}
+    assert pairs["BROKERED_PARTY"] == {("r2", "cafe"), ("r2", "council")}
+    assert pairs["PARTNER"] == {("r3", "cafe"), ("r3", "garden")}
+    assert pairs["SOURCE"] == {("ev1", "doc")}
+    assert ("r1", "ev1") in pairs["EVIDENCE"] and ("garden", "ev1") in pairs["EVIDENCE"]
+
+
+def test_direct_edges_equal_projection(rows, mini):
+    from useit_graph.project import project_graph
+
+    G = project_graph(mini)
+    got = {(r["src"], r["dst"], r["key"], t) for t, rs in rows.edges.items() for r in rs}
+    want = {(u, v, k, d["label"]) for u, v, k, d in G.edges(keys=True, data=True)}
+    assert got == want
+    funds = rows.edges["FUNDS"][0]["props"]
+    assert funds == {"rel": EX + "r1", "rel_type": "Funding", "role": "source-target", "directed": True,
+                     "tie": "linking", "tie_reason": "tiers differ: macro -> micro", "weight": 1.0,
+                     "start": dt.date(2017, 1, 1), "value_gbp": 1000.0, "key": EX + "r1"}
+
+
+def test_counts(rows):
+    assert rows.n_nodes == 4 + 3 + 1 + 1      # actors, relationships, evidence, document
+    assert rows.n_edges == 5                  # FUNDS, 3 BROKERS, PARTNERS_WITH
+    assert rows.n_links == 1 + 1 + 1 + 2 + 2 + 1 + 7
+    assert len(rows) == rows.n_nodes + rows.n_relationships
+
+
+def test_seed_rows_cover_projection(seed_dataset, seed_graph):
+    rows = store.build_rows(seed_dataset[0], dataset_id="seeds", graph=seed_graph)
+    nodes = _by_uri(rows)
+    projected = {u for u, (_, p) in nodes.items() if p.get("projected")}
+    assert projected == set(seed_graph.nodes)
+    assert rows.n_edges == seed_graph.number_of_edges()
+    for labels in rows.nodes:
+        for label in labels:
+            assert store._NAME.match(label)
+
+
+def test_queries_take_names_from_ontology_only():
+    assert store.node_query(("Funding", "Relationship", "Resource")).endswith("SET n:Funding:Relationship:Resource")
+    assert "$rows" in store.edge_query("FUNDS") and "{key: row.key}" in store.edge_query("FUNDS")
+    for bad in ("Evil`) DETACH DELETE n //", "1abc", "has space", "", "x-y"):
+        with pytest.raises(UnknownTerm):
+            store.node_query((bad, "Resource"))
+        with pytest.raises(UnknownTerm):
+            store.link_query(bad)
+
+
+def test_bad_edge_label_in_ontology_is_refused(paths):
+    from rdflib import Graph
+
+    onto = Graph().parse(paths.ontology)
+    data = Graph().parse(format="turtle", data="""
+    @prefix uit: <https://w3id.org/useit-graph/ns#> . @prefix ex: <urn:ex:> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    ex:Odd rdfs:subClassOf uit:Relationship ; uit:edgeSource uit:funder ; uit:edgeTarget uit:recipient ;
+        uit:edgeLabel "X]->() DETACH DELETE a //" .
+    ex:a a uit:SocialEnterprise . ex:b a uit:LocalAuthority .
+    ex:r a ex:Odd ; uit:funder ex:b ; uit:recipient ex:a .
+    """)
+    with pytest.raises(UnknownTerm):
+        store.build_rows(onto + data)
+
+
+def test_data_values_never_in_query_text(rows):
+    texts = [q for q, _ in store.plan(rows)]
+    for _, (_, props) in _by_uri(rows).items():
+        for v in props.values():
+            if isinstance(v, str) and len(v) > 3 and not store._NAME.match(v):
+                assert not any(v in t for t in texts)
+
+
+def test_upper_snake():
+    assert store.upper_snake("assetProvider") == "ASSET_PROVIDER"
+    assert store.upper_snake("memberOf") == "MEMBER_OF"
+
+
+def test_iterator_source_refused():
+    with pytest.raises(TypeError):
+        store.build_rows(iter([]))
+
+
+def test_header_parser():
+    text = "// title: Find brokers\n// description: who brokers\n// params: a, b\nMATCH (n) RETURN n"
+    assert store._header(text) == {"title": "Find brokers", "description": "who brokers", "params": ["a", "b"]}
+
+
+def test_connect_without_server_maps_to_store_unavailable():
+    from useit_graph.errors import StoreUnavailable
+
+    with pytest.raises(StoreUnavailable) as info:
+        store.connect("bolt://127.0.0.1:9", "neo4j", "x", connection_timeout=1.0)
+    assert "cannot reach Neo4j at bolt://127.0.0.1:9" in str(info.value)
+    assert "scripts/neo4j-server start" in str(info.value)
+
+
+def test_graphml_export_is_scalar(rows, mini):
+    from useit_graph.commands.neo4j import _graphml_safe
+    from useit_graph.project import project_graph
+
+    H = _graphml_safe(project_graph(mini))
+    text = "\n".join(nx.generate_graphml(H))
+    assert "Garden Group" in text

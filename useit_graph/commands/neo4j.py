@@ -1,0 +1,172 @@
+"""``useit neo4j``: load the graph into Neo4j, read it back, and check the server.
+
+Connection settings come from the environment only: ``NEO4J_URI``, ``NEO4J_USER``,
+``NEO4J_PASSWORD`` (never an argument) and ``NEO4J_DATABASE``; ``--neo4j-uri`` overrides the URI.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+
+from ._common import data_options, echo_err, emit
+
+_URI_OPTION = click.option("--neo4j-uri", "uri", envvar="NEO4J_URI", default=None,
+                           help="Bolt URI (env NEO4J_URI; default bolt://127.0.0.1:7687). "
+                                "The password is read from NEO4J_PASSWORD only.")
+
+
+def _dataset_id(ctx_data, given):
+    if given:
+        return given
+    if ctx_data.data_files:
+        stems = "+".join(Path(f).stem for f in ctx_data.data_files)
+        return ("seeds+" + stems) if ctx_data.seeds else stems
+    return "seeds"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def neo4j():
+    """Load the knowledge graph into Neo4j, export it back, and check the server.
+
+    Credentials come from NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE.
+
+    \b
+    Examples:
+      scripts/neo4j-server start        # or bring your own Neo4j
+      export NEO4J_URI=bolt://127.0.0.1:7687 NEO4J_PASSWORD=...
+      useit neo4j load --wipe --with-metrics
+      useit neo4j export -o graph.graphml
+      useit neo4j status
+    """
+
+
+@neo4j.command()
+@click.option("--wipe", is_flag=True, help="First delete what this dataset id loaded before (only that).")
+@click.option("--with-metrics", is_flag=True,
+              help="Also write degree, betweenness, constraint and community as node properties.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Rows per write transaction.")
+@click.option("--dataset", "dataset_id", default=None,
+              help="Dataset id stamped on every node (default: 'seeds', or the --data file names).")
+@_URI_OPTION
+@data_options
+def load(wipe, with_metrics, batch_size, dataset_id, uri, ctx_data):
+    """Load the graph into Neo4j (idempotent: MERGE on uri, batched UNWIND).
+
+    Qualified relationships become nodes with role edges, plus one direct edge per projected
+    edge; see docs/neo4j.md for the mapping.
+
+    \b
+    Examples:
+      useit neo4j load
+      useit neo4j load --wipe --with-metrics
+      useit neo4j load --no-seeds --data city.nt --dataset city --batch-size 5000
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..store import neo4j as store
+
+    dsid = _dataset_id(ctx_data, dataset_id)
+    G = ctx_data.graph()
+    rows = store.build_rows(ctx_data.source(), dataset_id=dsid, graph=G)
+    with store.connect(uri=uri) as conn:
+        started = time.perf_counter()
+        with Progress(TextColumn("[bold]neo4j load"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("{task.fields[rate]} rows/s"), TimeElapsedColumn(),
+                      transient=False, console=None, redirect_stdout=False) as bar:
+            task = bar.add_task("load", total=len(rows), rate="-")
+
+            def progress(done, total):
+                rate = done / max(time.perf_counter() - started, 1e-9)
+                bar.update(task, completed=done, rate=f"{rate:,.0f}")
+
+            result = store.load(conn, rows, batch_size=batch_size, progress=progress, wipe=wipe)
+        seconds = time.perf_counter() - started
+        if with_metrics:
+            result["metrics_nodes"] = store.write_metrics(conn, store.compute_metrics(G),
+                                                          batch_size=batch_size)
+    rels = result["links"] + result["edges"]
+    echo_err(f"dataset {dsid!r}: {result['nodes']} nodes, {rels} relationships in {seconds:.1f} s "
+             f"({rels / max(seconds, 1e-9):,.0f} relationships/s, batch size {batch_size})"
+             + (f"; wiped {result['wiped']} nodes first" if wipe else ""))
+
+
+@neo4j.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              show_default=True, help="File to write (.graphml or .json); '-' for JSON on stdout.")
+@click.option("--json", "as_json", is_flag=True, help="Write node-link JSON (default unless -o *.graphml).")
+@click.option("--dataset", "dataset_id", default=None, help="Only this dataset id (default: all).")
+@_URI_OPTION
+def export(output, as_json, dataset_id, uri):
+    """Read the graph back from Neo4j into the projection model and write it out.
+
+    \b
+    Examples:
+      useit neo4j export --json > graph.json
+      useit neo4j export -o graph.graphml
+    """
+    import networkx as nx
+
+    from ..atomic import write_text_atomic
+    from ..store import neo4j as store
+
+    with store.connect(uri=uri) as conn:
+        G = store.export(conn, dataset_id=dataset_id)
+    if output != "-" and output.endswith(".graphml") and not as_json:
+        H = _graphml_safe(G)
+        text = "\n".join(nx.generate_graphml(H)) + "\n"
+    else:
+        data = nx.node_link_data(G, edges="edges")
+        text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        write_text_atomic(Path(output), text)
+        echo_err(f"wrote {output}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges")
+
+
+def _graphml_safe(G):
+    """GraphML holds scalars only: lists and dicts become JSON strings, None is dropped."""
+    import networkx as nx
+
+    def scalar(v):
+        if isinstance(v, (list, dict)):
+            return json.dumps(v, ensure_ascii=False, sort_keys=True)
+        return str(v) if isinstance(v, str) else v  # IRI (a str subclass) -> str
+
+    def clean(d):
+        return {k: scalar(v) for k, v in d.items() if v is not None}
+
+    H = nx.MultiDiGraph()
+    for n, d in G.nodes(data=True):
+        H.add_node(str(n), **clean(d))
+    for u, v, k, d in G.edges(keys=True, data=True):
+        H.add_edge(str(u), str(v), key=str(k), **clean(d))
+    return H
+
+
+@neo4j.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
+@click.option("--dataset", "dataset_id", default=None, help="Count only this dataset id.")
+@_URI_OPTION
+def status(as_json, dataset_id, uri):
+    """Say whether Neo4j answers, its version, GDS/APOC, and what is loaded.
+
+    \b
+    Examples:
+      useit neo4j status
+      useit neo4j status --json --dataset seeds
+    """
+    from ..store import neo4j as store
+
+    with store.connect(uri=uri) as conn:
+        info = store.server_status(conn)
+        info.update(store.counts(conn, dataset_id))
+    emit(info, "json" if as_json else "table")
+
+
+COMMANDS = [neo4j]
