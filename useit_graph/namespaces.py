@@ -136,6 +136,7 @@ class UIT(DefinedNamespace):
     defaultTier: URIRef  # The tier an instance of this class sits in unless it states its own uit:tier.
     deliveredValue: URIRef  # The value an indicator reached.
     edgeAmong: URIRef  # On a relationship class: a role property whose values are pairwise tied by undirected projected edges (partners; the parties a broker brought together).
+    edgeAsset: URIRef  # On a relationship class: a property whose values (physical assets) get an INVOLVES_ASSET edge from every party of the relationship, so land and buildings that a relationship is about are connected to the people and organisations using them.
     edgeLabel: URIRef  # On a relationship class: the UPPER_SNAKE verb used for the projected edge (networkx `label`, Neo4j relationship type).
     edgeSource: URIRef  # On a relationship class: the role property whose values are the sources of the projected directed edges.
     edgeTarget: URIRef  # On a relationship class: the role property whose values are the targets of the projected directed edges.

@@ -149,6 +149,7 @@ class EdgeSpec:
     target: tuple = ()
     among: tuple = ()
     label: str = "RELATED_TO"
+    asset: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,8 @@ def read_schema(by_pred: dict) -> Schema:
         return direct
 
     d_tier, d_kind = annotation("defaultTier"), annotation("nodeKind")
-    d_src, d_tgt, d_among, d_label = (annotation(x) for x in ("edgeSource", "edgeTarget", "edgeAmong", "edgeLabel"))
+    d_src, d_tgt, d_among, d_label, d_asset = (
+        annotation(x) for x in ("edgeSource", "edgeTarget", "edgeAmong", "edgeLabel", "edgeAsset"))
 
     def inherited(direct, cls):
         for c in superclasses.get(cls, (cls,)):
@@ -250,6 +252,7 @@ def read_schema(by_pred: dict) -> Schema:
                         tuple(sorted(d_src.get(anc, ()))), tuple(sorted(d_tgt.get(anc, ()))),
                         tuple(sorted(d_among.get(anc, ()))),
                         str((inherited(d_label, c) or ["RELATED_TO"])[0]),
+                        tuple(sorted(inherited(d_asset, c) or ())),
                     )
                     break
     return Schema(superclasses, subproperties, default_tier, node_kind, edges, notation)
@@ -559,6 +562,12 @@ def project_graph(source, *, as_of=None, work_package=None, place=None, rel_type
             for v in among[i + 1:]:
                 if (u, v, True, None) not in pairs and (v, u, True, None) not in pairs:
                     pairs.append((u, v, False, broker))
+        assets = sorted({v for p in spec.asset for v in values(rel, p)})
+        parties = sorted(set(srcs) | set(tgts) | set(among))
+        for x in parties:
+            for a in assets:
+                if x != a:
+                    pairs.append((x, a, True, "asset"))
         if place_filter is not None:
             rel_places = set(located.get(rel, ()))
             ends = {x for pr in pairs for x in pr[:2]}
@@ -576,6 +585,9 @@ def project_graph(source, *, as_of=None, work_package=None, place=None, rel_type
             "evidence": ev, "weight": 1.0,
         }
         for u, v, directed, brk in pairs:
+            if brk == "asset":
+                pending.append((u, v, True, None, {**base, "label": "INVOLVES_ASSET", "role": "asset"}))
+                continue
             pending.append((u, v, directed, brk, base))
             for x in (u, v):
                 if start is not None and (x not in first_seen or str(start) < first_seen[x]):
@@ -597,8 +609,9 @@ def project_graph(source, *, as_of=None, work_package=None, place=None, rel_type
         while G.has_edge(u, v, key):
             key = f"{base['rel']}#{n}"
             n += 1
-        G.add_edge(u, v, key=key, **base, directed=directed,
-                   role="source-target" if directed else "among", broker=brk, tie=tie, tie_reason=why)
+        role = base.get("role") or ("source-target" if directed else "among")
+        attrs = {k: val for k, val in base.items() if k != "role"}
+        G.add_edge(u, v, key=key, **attrs, directed=directed, role=role, broker=brk, tie=tie, tie_reason=why)
 
     if as_of is not None:  # actors that did not exist yet drop out of the snapshot
         gone = []
