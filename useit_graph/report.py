@@ -360,7 +360,9 @@ def _reach_section(G_b, G_e, dates, end_date):
     scenarios = (
         ("remove programme teams, programme and work packages", dict()),
         ("... and every broker of a Brokerage relationship", dict(include_brokers=True)),
-        (f"... and every tie ending on or before {end_date}", dict(include_brokers=True, end=end_date)),
+        ("... and the ties those brokers brought about", dict(include_brokers=True, drop_brokered_ties=True)),
+        (f"... and every tie ending on or before {end_date}",
+         dict(include_brokers=True, drop_brokered_ties=True, end=end_date)),
     )
     rows, lost_rows = [], []
     for title, kw in scenarios:
@@ -368,7 +370,7 @@ def _reach_section(G_b, G_e, dates, end_date):
             continue
         r = broker_dependence(G_e, **kw)
         b, a = r["before"], r["after"]
-        rows.append((title, len(r["removed"]), r["ties_ended"], b["linking_ties"], a["linking_ties"],
+        rows.append((title, len(r["removed"]), r["ties_ended"] + r["ties_brokered_dropped"], b["linking_ties"], a["linking_ties"],
                      b["share_linking"], a["share_linking"], b["share_reach_macro"], a["share_reach_macro"],
                      len(r["lost_macro"])))
         for v in r["lost_macro"]:
@@ -387,7 +389,7 @@ def _reach_section(G_b, G_e, dates, end_date):
     )
     tables = [
         Table("Reach of micro assets", ("measure", f"baseline ({dates[0]})", f"end ({dates[1]})", "delta"), reach_rows),
-        Table("Broker dependence (end snapshot)", ("scenario", "nodes removed", "ties ended", "linking ties before",
+        Table("Broker dependence (end snapshot)", ("scenario", "nodes removed", "other ties dropped", "linking ties before",
                                                    "after", "linking share before", "after",
                                                    "reach share before", "after", "micro assets cut off"),
               tuple(rows)),

@@ -70,3 +70,11 @@ def test_surviving_ties_keeps_open_and_later_ties(G):
     H = surviving_ties(G, "2019-12-30")
     assert H.number_of_edges() == 7        # H->X ends after 2019-12-30
     assert surviving_ties(G, "2019-12-31").number_of_edges() == 6
+
+
+def test_brokered_ties_can_be_made_to_die_with_their_broker(G):
+    """Stricter reading: C-H was brokered by B, so it goes with B; C, and W behind it, are cut off."""
+    r = broker_dependence(G, include_brokers=True, drop_brokered_ties=True)
+    assert r["ties_brokered_dropped"] == 1
+    assert r["lost_macro"] == ["C", "P", "W"]
+    assert r["after"]["share_reach_macro"] == 0.25      # only X still reaches H

@@ -178,7 +178,8 @@ def _capital(G) -> dict:
     }
 
 
-def broker_dependence(G, remove=None, *, include_brokers: bool = False, end=None) -> dict:
+def broker_dependence(G, remove=None, *, include_brokers: bool = False, drop_brokered_ties: bool = False,
+                      end=None) -> dict:
     """Remove the programme (or any node set) and report which micro assets lose the macro tier.
 
     Parameters
@@ -191,13 +192,18 @@ def broker_dependence(G, remove=None, *, include_brokers: bool = False, end=None
     include_brokers : bool, optional (default=False)
         With the default `remove`, also remove every broker of a ``Brokerage`` relationship.
         With an explicit `remove`, add them to it.
+    drop_brokered_ties : bool, optional (default=False)
+        Also drop the ties among brokered parties whose broker (edge attribute ``broker``) is
+        removed: the stricter reading that a brokered introduction does not outlive its broker.
+        By default such a tie is a direct tie between the parties and survives.
     end : str or datetime.date, optional
         Also drop every tie that ends on or before this date (:func:`surviving_ties`).
 
     Returns
     -------
     dict
-        ``removed`` (sorted node list), ``ties_ended`` (edges dropped by `end`), ``before`` and
+        ``removed`` (sorted node list), ``ties_ended`` (edges dropped by `end`),
+        ``ties_brokered_dropped`` (edges dropped by `drop_brokered_ties`), ``before`` and
         ``after`` (``nodes``, ``edges``, ``linking_ties``, ``share_linking``, ``micro_assets``,
         ``reach_macro``, ``share_reach_macro``, ``reach_anchor``, ``share_reach_anchor``),
         ``delta`` (after minus before, numbers only), ``lost_macro`` and ``lost_anchor`` (sorted
@@ -232,6 +238,11 @@ def broker_dependence(G, remove=None, *, include_brokers: bool = False, end=None
     before = _capital(G)
     reach_before = micro_reach(G)
     H = without_nodes(G, removed)
+    brokered = 0
+    if drop_brokered_ties:
+        gone = [(u, v, k) for u, v, k, b in H.edges(keys=True, data="broker") if b is not None and b in removed]
+        H.remove_edges_from(gone)
+        brokered = len(gone)
     ended = 0
     if end is not None:
         edges_before = H.number_of_edges()
@@ -253,6 +264,7 @@ def broker_dependence(G, remove=None, *, include_brokers: bool = False, end=None
     return {
         "removed": sorted(removed, key=str),
         "ties_ended": ended,
+        "ties_brokered_dropped": brokered,
         "before": before,
         "after": after,
         "delta": delta,
