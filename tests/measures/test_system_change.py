@@ -194,3 +194,11 @@ def test_resource_amount_counted_once_per_relationship(build):
                ("c", "b", "Funding", {"rel": "r", "value_gbp": 900.0})])
     r = anchor_resource_flows(G)
     assert (r["flows"], r["gbp_macro_to_micro"]) == (2, 900.0)
+
+
+def test_docs_cover_every_outcome_function():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "outcomes.md").read_text(encoding="utf-8")
+    for n, name, _f in OUTCOMES:
+        assert f"## {n}. " in doc and f"`{name}`" in doc
