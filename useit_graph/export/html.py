@@ -97,7 +97,7 @@ _MIN_SIZE, _MAX_SIZE = 8.0, 30.0
 _EXACT_BETWEENNESS_MAX = 2000  # above this, betweenness is sampled (k pivots, seeded)
 _PIVOTS = 256
 
-_PYVIS_TEMPLATES = None  # resolved lazily (pyvis import is slow-ish)
+_WITHHELD = "(quote withheld: it concerns a person)"
 
 
 # ------------------------------------------------------------------------------------------
@@ -119,7 +119,9 @@ def pseudonymise_persons(G, include_persons: bool = False):
     networkx.MultiDiGraph
         A copy. Each person's ``label`` becomes "Person N" (numbered in IRI order), its
         ``alt_labels``, ``evidence`` and ``places`` are emptied and ``pseudonym`` is True; the
-        quotes on relationships that involve a person are withheld (the section is kept). Node
+        quotes of the person's evidence and of the relationships that involve a person are
+        withheld wherever they are cited (the section is kept), and those edges get
+        ``personal_data=True``. Node
         keys stay the same (exports that print keys pseudonymise them; see :func:`_public_id`).
 
     Examples
@@ -134,15 +136,28 @@ def pseudonymise_persons(G, include_persons: bool = False):
     if include_persons:
         return H
     persons = sorted(n for n, d in H.nodes(data=True) if d.get("personal_data"))
-    for i, n in enumerate(persons, start=1):
-        d = H.nodes[n]
-        d.update(label=f"Person {i}", alt_labels=[], evidence=[], places=[], pseudonym=True)
     person_set = set(persons)
+    secret = set()  # (section, quote) of evidence about a person: withheld wherever it is cited
+    for n in persons:
+        secret.update((e.get("section"), e.get("quote")) for e in H.nodes[n].get("evidence") or ())
     for u, v, k, d in H.edges(keys=True, data=True):
         if u in person_set or v in person_set or d.get("broker") in person_set:
-            d["evidence"] = [{"section": e.get("section"), "quote": "(quote withheld: it concerns a person)",
-                              "source": e.get("source")} for e in d.get("evidence") or ()]
+            secret.update((e.get("section"), e.get("quote")) for e in d.get("evidence") or ())
             d["personal_data"] = True
+
+    def scrub(evidence):
+        return [{**e, "quote": _WITHHELD} if (e.get("section"), e.get("quote")) in secret else e
+                for e in evidence or ()]
+
+    for i, n in enumerate(persons, start=1):
+        H.nodes[n].update(label=f"Person {i}", alt_labels=[], evidence=[], places=[], pseudonym=True)
+    if secret:
+        for n, d in H.nodes(data=True):
+            if d.get("evidence"):
+                d["evidence"] = scrub(d["evidence"])
+        for u, v, k, d in H.edges(keys=True, data=True):
+            if d.get("evidence"):
+                d["evidence"] = scrub(d["evidence"])
     H.graph["pseudonymised"] = len(persons)
     return H
 
@@ -251,7 +266,7 @@ def seeded_layout(G, seed: int = 42, scale: float | None = None) -> dict:
     Returns
     -------
     dict
-        Node -> (x, y) rounded to 0.1, centred on 0.
+        Node -> (x, y) centred on 0, rounded to 0.1 (to 1e-4 when ``scale < 10``).
 
     Examples
     --------
@@ -280,7 +295,8 @@ def seeded_layout(G, seed: int = 42, scale: float | None = None) -> dict:
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     half = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2
     f = scale / half
-    return {v: (round((xs[i] - cx) * f, 1), round((ys[i] - cy) * f, 1)) for v, i in index.items()}
+    nd = 1 if scale >= 10 else 4  # 0.1 px on the HTML map; finer for unit-scale drawings
+    return {v: (round((xs[i] - cx) * f, nd), round((ys[i] - cy) * f, nd)) for v, i in index.items()}
 
 
 def node_metrics(G, seed: int = 42) -> tuple[dict, dict]:
