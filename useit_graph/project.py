@@ -675,7 +675,7 @@ def simple_graph(G, weight: str = "weight") -> nx.Graph:
     >>> M.add_edge("a", "b", weight=1.0, tie="bonding")
     0
     >>> M.add_edge("b", "a", weight=1.0, tie="bonding")
-    1
+    0
     >>> simple_graph(M)["a"]["b"]["weight"]
     2.0
     """
