@@ -137,3 +137,16 @@ def test_large_map_uses_precomputed_layout(tmp_path, open_offline):
     assert page.evaluate("useitMap.network.physics.physicsEnabled") is False
     assert page.evaluate("useitMap.readyMs") < 30_000
     assert rec.requests == []
+
+
+def test_seed_map_renders_offline(tmp_path, open_offline):
+    """The USE-IT! seed map (the demo's map) draws every node and edge, offline, without errors."""
+    from useit_graph.load import load_project
+    from useit_graph.paths import get_paths
+    from useit_graph.project import project_graph
+
+    G = project_graph(load_project(get_paths())[0])
+    rec = open_offline(write_html(G, tmp_path / "useit.html"))
+    c = counts(rec.page)
+    assert (c["nodes"], c["edges"], c["drawnNodes"]) == (G.number_of_nodes(), G.number_of_edges(), G.number_of_nodes())
+    assert rec.requests == [] and rec.page_errors == [] and rec.console_errors == []
