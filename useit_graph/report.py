@@ -24,7 +24,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from useit_graph.metrics.legacy import broker_dependence
+from useit_graph.metrics.legacy import broker_dependence, brokers, programme_nodes
 from useit_graph.metrics.outcomes import OUTCOMES, outcome_rows
 from useit_graph.metrics.reach import reach_summary
 from useit_graph.metrics.ties import TIE_LABELS, tie_counts
@@ -188,7 +188,7 @@ def _block_chart(matrices) -> bytes:
                     for x, val in enumerate(row):
                         ax.text(x, y, f"{val:.2f}", ha="center", va="center", fontsize=8)
             fig.colorbar(im, ax=ax, shrink=0.7)
-    return _png(draw, (10.0, 4.6))
+    return _png(draw, (10.0, 5.4))
 
 
 # ------------------------------------------------------------------------------------------
@@ -357,24 +357,30 @@ def _reach_section(G_b, G_e, dates, end_date):
     keys = ("micro_assets", "reach_macro", "share_reach_macro", "mean_distance_macro", "direct_macro",
             "reach_anchor", "share_reach_anchor", "mean_distance_anchor")
     reach_rows = tuple((k, rb[k], re_[k], _sub(re_[k], rb[k])) for k in keys)
+    # brokers below the macro tier: the programme's intermediaries and community brokers (removing an
+    # anchor that also brokers would test the anchor's absence, not the programme's)
+    apparatus = programme_nodes(G_e) | {b for b in brokers(G_e) if G_e.nodes[b].get("tier") != "macro"}
     scenarios = (
         ("remove programme teams, programme and work packages", dict()),
-        ("... and every broker of a Brokerage relationship", dict(include_brokers=True)),
-        ("... and the ties those brokers brought about", dict(include_brokers=True, drop_brokered_ties=True)),
-        (f"... and every tie ending on or before {end_date}",
-         dict(include_brokers=True, drop_brokered_ties=True, end=end_date)),
+        ("1 and every broker of a Brokerage relationship below the macro tier", dict(remove=apparatus)),
+        ("2 and the ties among parties those brokers brought together",
+         dict(remove=apparatus, drop_brokered_ties=True)),
+        (f"3 and every tie ending on or before {end_date}",
+         dict(remove=apparatus, drop_brokered_ties=True, end=end_date)),
     )
-    rows, lost_rows = [], []
-    for title, kw in scenarios:
+    rows, lost_rows, removed_notes = [], [], []
+    for i, (title, kw) in enumerate(scenarios, start=1):
         if kw.get("end") is None and "end" in kw:
             continue
         r = broker_dependence(G_e, **kw)
         b, a = r["before"], r["after"]
-        rows.append((title, len(r["removed"]), r["ties_ended"] + r["ties_brokered_dropped"], b["linking_ties"], a["linking_ties"],
-                     b["share_linking"], a["share_linking"], b["share_reach_macro"], a["share_reach_macro"],
-                     len(r["lost_macro"])))
-        for v in r["lost_macro"]:
-            lost_rows.append((title, _name(G_e, v), G_e.nodes[v].get("type")))
+        rows.append((i, title, len(r["removed"]), r["ties_ended"] + r["ties_brokered_dropped"], b["linking_ties"],
+                     a["linking_ties"], b["share_linking"], a["share_linking"], b["share_reach_macro"],
+                     a["share_reach_macro"], len(r["lost_macro"])))
+        lost_rows += sorted(((i, _name(G_e, v), G_e.nodes[v].get("type")) for v in r["lost_macro"]),
+                            key=lambda x: (x[1], str(x[2])))
+        if i <= 2:
+            removed_notes.append(f"scenario {i} removes: " + "; ".join(sorted(_name(G_e, v) for v in r["removed"])))
     paras = (
         "Reach: hop distance, on the undirected graph, from each micro asset (micro-tier organisation or "
         "cohort) to the nearest macro asset and the nearest anchor institution (multi-source "
@@ -389,13 +395,13 @@ def _reach_section(G_b, G_e, dates, end_date):
     )
     tables = [
         Table("Reach of micro assets", ("measure", f"baseline ({dates[0]})", f"end ({dates[1]})", "delta"), reach_rows),
-        Table("Broker dependence (end snapshot)", ("scenario", "nodes removed", "other ties dropped", "linking ties before",
-                                                   "after", "linking share before", "after",
+        Table("Broker dependence (end snapshot)", ("no.", "scenario", "nodes removed", "other ties dropped",
+                                                   "linking ties before", "after", "linking share before", "after",
                                                    "reach share before", "after", "micro assets cut off"),
-              tuple(rows)),
+              tuple(rows), note=". ".join(removed_notes)),
     ]
-    tables.append(Table("Micro assets cut off from every macro asset", ("scenario", "micro asset", "type"),
-                        tuple(sorted(lost_rows, key=lambda r: (r[0], r[1], str(r[2])))),
+    tables.append(Table("Micro assets cut off from every macro asset", ("scenario no.", "micro asset", "type"),
+                        tuple(lost_rows),
                         note="" if lost_rows else "None: every micro asset keeps a path in every scenario."))
     return Section("reach", "Reach and legacy (broker dependence)", paras, tuple(tables))
 
