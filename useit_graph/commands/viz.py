@@ -14,58 +14,17 @@ EXPORT_FORMATS = IMAGE_FORMATS + GRAPH_FORMATS + RDF_FORMATS
 
 
 def _resolve(G, text):
-    """Entity name, alt label, CURIE or IRI -> node key, via ``useit_graph.search.resolve_entity``."""
-    try:
-        from ..search import resolve_entity
-    except ModuleNotFoundError as exc:  # search.py not merged yet: exact matches only
-        if exc.name != "useit_graph.search":
-            raise
-        return _resolve_exact(G, text)
+    """Entity name, alt label, CURIE or IRI -> node key (``useit_graph.search.resolve_entity``)."""
+    from ..search import resolve_entity
+
     return resolve_entity(G, text)
 
 
-def _resolve_exact(G, text):
-    from ..errors import AmbiguousEntity, UnknownEntity
+def _paths_between(G, a, b, k=3, max_len=4):
+    """Node lists of the best ``k`` paths from ``a`` to ``b`` (``useit_graph.connect.links``)."""
+    from ..connect import links
 
-    if text in G:
-        return text
-    t = text.strip().lower()
-    hits = sorted(n for n, d in G.nodes(data=True)
-                  if str(d.get("label", "")).lower() == t or t in (a.lower() for a in d.get("alt_labels") or ())
-                  or str(n).rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower() == t)
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        raise AmbiguousEntity(f"{text!r} matches {len(hits)} entities", candidates=hits,
-                              hint="use the full name or the IRI")
-    raise UnknownEntity(f"no entity is called {text!r}", hint="check the spelling, or use the IRI")
-
-
-def _paths_between(G, a, b, k=3, max_len=6):
-    """Node lists of up to ``k`` paths from ``a`` to ``b`` (``useit_graph.connect.links``)."""
-    try:
-        from ..connect import links
-    except ModuleNotFoundError as exc:  # connect.py not merged yet: shortest paths, ignoring direction
-        if exc.name != "useit_graph.connect":
-            raise
-        import itertools
-
-        import networkx as nx
-
-        U = G.to_undirected(as_view=True)
-        try:
-            return [list(p) for p in itertools.islice(nx.all_shortest_paths(U, a, b), k) if len(p) - 1 <= max_len]
-        except nx.NetworkXNoPath:
-            return []
-    out = []
-    for item in links(G, a, b, k=k, max_len=max_len):
-        nodes = getattr(item, "nodes", None)
-        if nodes is None and isinstance(item, dict):
-            nodes = item.get("nodes") or item.get("path")
-        if nodes is None:
-            nodes = item
-        out.append([n if isinstance(n, str) else getattr(n, "iri", n) for n in nodes])
-    return out
+    return [list(p["nodes"]) for p in links(G, a, b, k=k, max_len=max_len)]
 
 
 def _view_options(fn):
