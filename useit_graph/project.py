@@ -542,7 +542,16 @@ def project_graph(source, *, as_of=None, work_package=None, place=None, rel_type
         if node_ok(s, types[s]):
             G.add_node(s, **node_attrs(s))
 
+    # when each party first appears in any relationship (all of them, not just this snapshot's):
+    # an asset created during the programme with no founding date exists from then on
     first_seen: dict = {}
+    for rel in (s2 for s2, ts in types.items() if any(t in schema.edges for t in ts)):
+        start = start_of.get(rel)
+        if start is None:
+            continue
+        for x in values(rel, U + "participant") + values(rel, U + "asset"):
+            if x not in first_seen or str(start) < first_seen[x]:
+                first_seen[x] = str(start)
     pending = []
     for rel, cls in sorted(rels):
         start, end = start_of.get(rel), end_of.get(rel)
@@ -589,9 +598,6 @@ def project_graph(source, *, as_of=None, work_package=None, place=None, rel_type
                 pending.append((u, v, True, None, {**base, "label": "INVOLVES_ASSET", "role": "asset"}))
                 continue
             pending.append((u, v, directed, brk, base))
-            for x in (u, v):
-                if start is not None and (x not in first_seen or str(start) < first_seen[x]):
-                    first_seen[x] = str(start)
 
     for u, v, directed, brk, base in pending:
         for x in (u, v):
