@@ -49,7 +49,7 @@ BASELINE = {
         "recognisers": 4, "recognition_ties": 0,
         "other_ties": 3,                   # r1, r8 (undirected), r12
         "assets_recognised": 0, "share_assets_recognised": 0.0,
-        "assets_tied": 2, "share_assets_tied": 2 / 7,
+        "assets_tied": 2, "share_assets_tied": 2 / 6,   # of the 6 community assets present at the baseline
         "recognition_ties_all": 0,
         "recognition_ties_developer": 0, "ties_developer": 0,
         "recognition_ties_local_authority": 0, "ties_local_authority": 2,   # r1, r12

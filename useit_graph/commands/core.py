@@ -196,9 +196,10 @@ def demo(out_dir, ctx_data):
     if measures is not None and hasattr(measures, "demo_measures"):
         for line in measures.demo_measures(ctx_data, out):
             click.echo(line)
-    viz = _optional("useit_graph.commands.viz")
-    if viz is not None and hasattr(viz, "demo_map"):
-        click.echo(f"map: {viz.demo_map(ctx_data, out)}")
+    html = _optional("useit_graph.export.html")
+    if html is not None:
+        path = html.write_html(G, out / "useit-map.html", size_by="betweenness")
+        click.echo(f"map: {Path(path).resolve()}")
 
 
 COMMANDS = [validate, summary, import_, demo]
