@@ -1,0 +1,10 @@
+// title: Organisations bridging two sectors
+// description: Organisations that reach both SECTOR_A and SECTOR_B (group notations such as health): each side is reached by being in that sector or by a projected edge to an entity in it. Twin of sparql/find_sector_bridges.rq.
+// params: sector_a:group, sector_b:group
+// returns: organisation, organisation_label, group
+MATCH (o:Organisation)
+WHERE $sector_a <> $sector_b
+  AND (o.group = $sector_a OR EXISTS { MATCH (o)-[e]-(y:Resource) WHERE e.rel IS NOT NULL AND y <> o AND y.group = $sector_a })
+  AND (o.group = $sector_b OR EXISTS { MATCH (o)-[e]-(y:Resource) WHERE e.rel IS NOT NULL AND y <> o AND y.group = $sector_b })
+RETURN DISTINCT o.uri AS organisation, o.label AS organisation_label, o.group AS group
+ORDER BY organisation
