@@ -93,6 +93,12 @@ def test_community_edition_and_version(driver, info):
     assert records[0]["versions"] == [info.version]
 
 
+def test_community_has_one_user_database(driver):
+    # isolate tests by clearing data, not by creating databases
+    with pytest.raises(neo4j.exceptions.Neo4jError):
+        driver.execute_query("CREATE DATABASE fixtureprobe", database_="system")
+
+
 def test_wrong_password_is_auth_error(info):
     with neo4j.GraphDatabase.driver(info.uri, auth=(info.user, info.password + "-wrong")) as bad:
         with pytest.raises(neo4j.exceptions.AuthError):
