@@ -1,0 +1,199 @@
+"""Named queries: headers, discovery, binding, injection safety and SPARQL/networkx parity.
+
+Parity: every named SPARQL query (rdflib 7.6 over ontology + seeds) is compared with the networkx
+answer of ``useit_graph.connect`` on the graph projected from the same dataset; equal answers are
+expected because both follow the projection rules of docs/graph-model.md. Entities, places and work
+packages used come from seeds/ (CLES USE-IT! impact report).
+"""
+
+import pytest
+from rdflib import Literal, URIRef
+
+from useit_graph import connect
+from useit_graph.errors import MissingQueryParameter, UnknownEntity, UnknownQuery, UseitGraphError
+from useit_graph.project import project_graph
+from useit_graph.queries import (discover_queries, get_query, list_queries, parse_header, resolve_params,
+                                 run_sparql)
+
+from .conftest import BHAM, MINI
+
+U = "https://w3id.org/useit-graph/ns#"
+NAMES = ["find_brokers", "find_micro_assets_of_anchor", "find_neighbours", "find_paths", "find_sector_bridges",
+         "list_entities_in_place", "list_work_package_relationships", "show_evidence"]
+
+
+@pytest.fixture(scope="module")
+def qs():
+    return discover_queries()
+
+
+def test_library_has_every_query_with_twins(qs):
+    assert sorted(qs) == NAMES
+    for q in qs.values():
+        assert q.sparql and q.cypher, q.name
+        assert q.title and q.description and q.params and q.returns
+        cy = parse_header(q.cypher.read_text(encoding="utf-8"))
+        assert cy["params"] == q.param_names, q.name
+        text = q.cypher.read_text(encoding="utf-8")
+        for p in q.param_names:
+            assert "$" + p in text, (q.name, p)
+    assert [r["name"] for r in list_queries()] == NAMES
+
+
+def test_header_errors():
+    with pytest.raises(UseitGraphError, match="bad parameter"):
+        parse_header("# params: a:spaceship\nSELECT * {}", "x.rq")
+
+
+def test_unknown_query_did_you_mean(qs, mini_dataset):
+    with pytest.raises(UnknownQuery, match="did you mean find_neighbours"):
+        run_sparql("find_neighbors", {}, mini_dataset, queries=qs)
+
+
+def test_missing_parameter_names_it(qs, mini_dataset):
+    with pytest.raises(MissingQueryParameter) as e:
+        run_sparql("find_paths", {"a": "Hub"}, mini_dataset, queries=qs)
+    assert "b" in str(e.value) and "a:entity, b:entity" in str(e.value)
+    with pytest.raises(UseitGraphError, match="has no parameter"):
+        run_sparql("find_paths", {"a": "Hub", "b": "GG", "c": "x"}, mini_dataset, queries=qs)
+
+
+def test_params_resolve_to_terms(qs, mini_dataset):
+    terms = resolve_params(qs["find_neighbours"], {"entity": "cafe creme", "tie_type": "Linking"}, mini_dataset)
+    assert terms == {"entity": URIRef(MINI + "cafe"), "tie_type": Literal("linking")}
+
+
+def test_user_query_folder(tmp_path, mini_dataset):
+    (tmp_path / "count_labels.rq").write_text(
+        "# title: Count labels\n# description: test\n# params: text\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?s WHERE { ?s rdfs:label ?text }\n", encoding="utf-8")
+    qs = discover_queries(extra_dirs=[tmp_path])
+    assert qs["count_labels"].origin == str(tmp_path)
+    assert run_sparql("count_labels", {"text": "Hub"}, mini_dataset, queries=qs) == [{"s": MINI + "hub"}]
+
+
+HOSTILE = ['"', "'", "{", "}", '"} UNION { ?s ?p ?o } #', "' OR 1=1 --", "\" . ?s ?p ?o . FILTER(true) #",
+           "})-[*]-() DETACH DELETE n //", "Hub\" } ; DELETE WHERE { ?s ?p ?o } #", "\\u0022 }"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_injection_is_harmless(tmp_path, mini_dataset, value):
+    (tmp_path / "by_label.rq").write_text(
+        "# title: By label\n# description: test\n# params: text\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?s WHERE { ?s rdfs:label ?text }\n", encoding="utf-8")
+    qs = discover_queries(extra_dirs=[tmp_path])
+    before = len(mini_dataset)
+    assert run_sparql("by_label", {"text": value}, mini_dataset, queries=qs) == []
+    # an entity-valued parameter either resolves to a real entity or is refused
+    with pytest.raises(UnknownEntity):
+        run_sparql("find_neighbours", {"entity": value + " zzzz qqqq"}, mini_dataset, queries=qs)
+    # bound straight as a literal where an IRI belongs: no rows, no error
+    assert run_sparql("find_neighbours", None, mini_dataset, queries=qs,
+                      bindings={"entity": Literal(value)}) == []
+    assert len(mini_dataset) == before
+
+
+def test_cypher_values_travel_as_parameters(monkeypatch):
+    """The neo4j backend passes values in the params dict; the query text is the file, unchanged."""
+    from click.testing import CliRunner
+
+    from cli import main
+    from useit_graph.store import neo4j as neo
+
+    seen = {}
+
+    class Conn:
+        def close(self):
+            pass
+
+    def fake_run(name, params, conn, root=None):
+        seen.update(name=name, params=params)
+        return []
+
+    monkeypatch.setattr(neo, "run_cypher", fake_run)
+    monkeypatch.setattr(neo, "connect", lambda *a, **k: Conn())
+    r = CliRunner().invoke(main, ["query", "find_neighbours", "-p", "entity=bham:brushstrokes",
+                                  "--backend", "neo4j", "--json"])
+    assert r.exit_code == 0, r.output
+    assert seen == {"name": "find_neighbours", "params": {"entity": BHAM + "brushstrokes", "tie_type": None}}
+
+
+# --- parity with networkx on the seeds ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seeds(seed_dataset, seed_graph):
+    return seed_dataset[0], seed_graph
+
+
+def _sparql(name, ds, **bindings):
+    return run_sparql(name, None, ds, bindings={k: v if not isinstance(v, str) else URIRef(v)
+                                                for k, v in bindings.items()})
+
+
+ENTITIES = ["brushstrokes", "learning-works", "birmingham-city-council", "useit-team", "edgbaston-reservoir-playing-field"]
+
+
+@pytest.mark.parametrize("entity", ENTITIES)
+def test_parity_neighbours(seeds, entity):
+    ds, G = seeds
+    s = {(r["neighbour"], r["rel"], r["direction"], r["tie"]) for r in _sparql("find_neighbours", ds, entity=BHAM + entity)}
+    n = {(r["neighbour"], r["rel"], r["direction"], r["tie"]) for r in connect.neighbours(G, BHAM + entity)}
+    assert s and s == n
+    s = {r["neighbour"] for r in run_sparql("find_neighbours", None, ds, bindings={
+        "entity": URIRef(BHAM + entity), "tie_type": Literal("linking")})}
+    assert s == {r["neighbour"] for r in connect.neighbours(G, BHAM + entity, tie_types=["linking"])}
+
+
+PAIRS = [("warm-earth", "birmingham-city-council"), ("brushstrokes", "swbh-nhs-trust"),
+         ("birmingham-settlement", "birmingham-city-council")]
+
+
+@pytest.mark.parametrize("a, b", PAIRS)
+def test_parity_paths_and_brokers(seeds, a, b):
+    ds, G = seeds
+    rows = _sparql("find_paths", ds, a=BHAM + a, b=BHAM + b)
+    s = {tuple([BHAM + a] + [v for v in (r["via1"], r["via2"]) if v] + [BHAM + b]) for r in rows}
+    n = {tuple(p["nodes"]) for p in connect.links(G, BHAM + a, BHAM + b, k=None, max_len=3)}
+    assert s and s == n
+    s = {(r["broker"], r["role"]) for r in _sparql("find_brokers", ds, a=BHAM + a, b=BHAM + b)}
+    assert s == {(r["broker"], r["role"]) for r in connect.brokers(G, BHAM + a, BHAM + b)}
+
+
+@pytest.mark.parametrize("anchor", ["swbh-nhs-trust", "birmingham-city-council", "university-of-birmingham"])
+def test_parity_micro_assets(seeds, anchor):
+    ds, G = seeds
+    s = {(r["asset"], r["rel"]) for r in _sparql("find_micro_assets_of_anchor", ds, anchor=BHAM + anchor)}
+    assert s and s == {(r["asset"], r["rel"]) for r in connect.micro_assets_of(G, BHAM + anchor)}
+
+
+@pytest.mark.parametrize("wp", ["wp5", "wp7"])
+def test_parity_work_package(seeds, wp):
+    ds, G = seeds
+    s = {r["rel"] for r in _sparql("list_work_package_relationships", ds, work_package=BHAM + wp)}
+    assert s and s == {r["rel"] for r in connect.work_package_relationships(G, BHAM + wp)}
+
+
+def test_parity_evidence(seeds):
+    ds, G = seeds
+    rels = sorted({d["rel"] for _, _, d in G.edges(data=True)})[:15]
+    for rel in rels:
+        s = {(r["section"], r["quote"], r["source"]) for r in _sparql("show_evidence", ds, relationship=rel)}
+        assert s == {(r["section"], r["quote"], r["source"]) for r in connect.evidence_for(G, rel)}, rel
+
+
+@pytest.mark.parametrize("place", ["smethwick", "summerfield", "ladywood"])
+def test_parity_place(seeds, place):
+    ds, G = seeds
+    closure = project_graph(ds, place=BHAM + place).graph["place"]
+    s = {(r["entity"], r["located_in"]) for r in _sparql("list_entities_in_place", ds, place=BHAM + place)}
+    assert s == {(r["entity"], r["located_in"]) for r in connect.entities_in_place(G, closure)}
+
+
+@pytest.mark.parametrize("a, b", [("health", "community"), ("social-economy", "housing")])
+def test_parity_sector_bridges(seeds, a, b):
+    ds, G = seeds
+    s = {r["organisation"] for r in _sparql("find_sector_bridges", ds, sector_a=U + "sector-" + a,
+                                            sector_b=U + "sector-" + b)}
+    assert s and s == {r["organisation"] for r in connect.sector_bridges(G, a, b)}
