@@ -146,6 +146,20 @@ class LinkIndex:
     def edges_between(self, u, v):
         return self.pairs.get((u, v) if u < v else (v, u), [])
 
+    def pair_stats(self, u, v):
+        """(frozenset of (section, quote), latest start) of the relationships between u and v (cached)."""
+        key = (u, v) if u < v else (v, u)
+        cache = self.__dict__.setdefault("_stats", {})
+        if key not in cache:
+            quotes, latest = set(), None
+            for _, _, _, d in self.pairs.get(key, ()):
+                quotes.update((e.get("section"), e.get("quote")) for e in d.get("evidence") or ())
+                st = d.get("start")
+                if st is not None and (latest is None or str(st) > latest):
+                    latest = str(st)
+            cache[key] = (frozenset(quotes), latest)
+        return cache[key]
+
 
 def _index_for(G, index, tie_types, as_of):
     if index is None:
@@ -365,10 +379,20 @@ def links(G, a, b, k=5, max_len=4, tie_types=None, as_of=None, exclude=(), *, in
         raise UsageError("links needs two different entities")
     idx = _index_for(G, index, tie_types, as_of)
     paths = _enumerate(idx, a, b, max_len, 1, exclude, max_candidates, stop_after=k)
-    facts = [_path_facts(idx, p) for p in paths]
-    facts.sort(key=lambda f: (f["length"], -f["evidence"], -_date_num(f["latest_start"]), f["nodes"]))
+
+    def rank_key(p):  # the same order as the facts' (length, evidence, recency, nodes), computed cheaply
+        quotes, latest = set(), None
+        for u, v in zip(p, p[1:]):
+            q, st = idx.pair_stats(u, v)
+            quotes |= q
+            if st is not None and (latest is None or st > latest):
+                latest = st
+        return (len(p) - 1, -len(quotes), -_date_num(latest), list(p))
+
+    paths.sort(key=rank_key)
     if k is not None:
-        facts = facts[:k]
+        paths = paths[:k]
+    facts = [_path_facts(idx, p) for p in paths]
     for i, f in enumerate(facts, 1):
         f["rank"] = i
         f["why"] = (f"{f['length']} hop{'s' if f['length'] != 1 else ''}, {f['evidence']} evidence quote"
