@@ -216,7 +216,7 @@ def test_interrupted_load_rolls_back_batch_and_rerun_completes(conn, neo4j_serve
     n_rels, batch = 4000, 200
     rows = synth_rows(n_rels, "test-kill")
     store.wipe(conn, "test-kill")
-    plan_uris = [r["uri"] for _, rs in store.plan(rows)[: len(rows.nodes)] for r in rs]
+    plan_uris = [r["uri"] for _, _, rs in store.plan(rows)[: len(rows.nodes)] for r in rs]
     env = {**os.environ, "NEO4J_URI": neo4j_server.uri, "NEO4J_USER": neo4j_server.user,
            "NEO4J_PASSWORD": neo4j_server.password, "NEO4J_DATABASE": "neo4j", "PYTHONPATH": str(ROOT)}
     script = tmp_path / "kill_me.py"

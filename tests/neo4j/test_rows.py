@@ -131,7 +131,7 @@ def test_bad_edge_label_in_ontology_is_refused(paths):
 
 
 def test_data_values_never_in_query_text(rows):
-    texts = [q for q, _ in store.plan(rows)]
+    texts = [q for _, q, _ in store.plan(rows) + store.plan(rows, create=True)]
     for _, (_, props) in _by_uri(rows).items():
         for v in props.values():
             if isinstance(v, str) and len(v) > 3 and not store._NAME.match(v):

@@ -66,7 +66,8 @@ _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _FIX_START = "start it (`scripts/neo4j-server start`) or set NEO4J_URI"
 
 #: Fixed relationship types of the mapping (besides role types and edge labels from the ontology).
-EVIDENCE, SOURCE, WORK_PACKAGE, LOCATED_IN = "EVIDENCE", "SOURCE", "WORK_PACKAGE", "LOCATED_IN"
+EVIDENCE, SOURCE, WORK_PACKAGE, LOCATED_IN, PART_OF = (
+    "EVIDENCE", "SOURCE", "WORK_PACKAGE", "LOCATED_IN", "PART_OF")
 
 
 # ------------------------------------------------------------------------------------------
@@ -218,7 +219,8 @@ class Rows:
         Label tuple (most specific first, ``Resource`` last) -> ``{"uri", "props"}`` rows.
     links : dict[str, list[dict]]
         Relationship type -> ``{"src", "dst"}`` rows: role edges from qualified relationships to
-        their participants, ``EVIDENCE``, ``SOURCE``, ``WORK_PACKAGE`` and ``LOCATED_IN``.
+        their participants, ``EVIDENCE``, ``SOURCE``, ``WORK_PACKAGE``, ``LOCATED_IN`` and
+        ``PART_OF``.
     edges : dict[str, list[dict]]
         ``uit:edgeLabel`` type -> ``{"src", "dst", "key", "props"}`` rows: the convenience direct
         edges, one per edge of the networkx projection.
@@ -408,11 +410,27 @@ def build_rows(source, *, dataset_id: str = "default", graph: nx.MultiDiGraph | 
         if str(s) in nodes and isinstance(o, IRI):
             links[SOURCE].add((str(s), str(o)))
 
-    # 4. every other endpoint (places, work packages, documents, parties outside the projection)
-    for typ, pairs in links.items():
+    # 4. every other endpoint (places, work packages, documents, parties outside the projection),
+    #    and uit:partOf from any node to its parent, up the chain (neighbourhood -> city)
+    for typ, pairs in list(links.items()):
         for _, dst in pairs:
             if dst not in nodes:
                 bare(IRI(dst))
+    parents: dict = defaultdict(list)
+    for s, o in by_pred.get(U + "partOf", ()):
+        if isinstance(o, IRI):
+            parents[str(s)].append(str(o))
+    frontier = [u for u in nodes if u in parents]
+    while frontier:
+        nxt = []
+        for u in frontier:
+            for parent in parents[u]:
+                links[PART_OF].add((u, parent))
+                if parent not in nodes:
+                    bare(IRI(parent))
+                    if parent in parents:
+                        nxt.append(parent)
+        frontier = nxt
 
     # 5. direct edges from the projection
     edges: dict = defaultdict(list)
@@ -444,8 +462,11 @@ SCHEMA_QUERIES = (
 )
 
 
-def node_query(labels: tuple) -> str:
-    """The ``UNWIND $rows ... MERGE`` query for nodes with these labels (names checked).
+def node_query(labels: tuple, create: bool = False) -> str:
+    """The ``UNWIND $rows`` query for nodes with these labels (names checked).
+
+    ``MERGE`` on ``uri`` by default; ``create=True`` gives the fast path for a dataset that is not
+    in the database yet (the uniqueness constraint still refuses a second node with one ``uri``).
 
     Examples
     --------
@@ -454,22 +475,32 @@ def node_query(labels: tuple) -> str:
     MERGE (n:Resource {uri: row.uri})
     SET n = row.props
     SET n:Funding:Relationship:Resource
+    >>> print(node_query(("Funding", "Relationship", "Resource"), create=True))
+    UNWIND $rows AS row
+    CREATE (n:Funding:Relationship:Resource)
+    SET n = row.props
     """
+    if create:
+        return f"UNWIND $rows AS row\nCREATE (n{_label_string(labels)})\nSET n = row.props"
     return ("UNWIND $rows AS row\nMERGE (n:Resource {uri: row.uri})\nSET n = row.props\n"
             f"SET n{_label_string(labels)}")
 
 
-def link_query(rel_type: str) -> str:
+_MATCH_ENDS = "UNWIND $rows AS row\nMATCH (a:Resource {uri: row.src})\nMATCH (b:Resource {uri: row.dst})\n"
+
+
+def link_query(rel_type: str, create: bool = False) -> str:
     """The query for plain links (role, provenance) of one type; MERGE keeps them unique."""
-    return ("UNWIND $rows AS row\nMATCH (a:Resource {uri: row.src})\nMATCH (b:Resource {uri: row.dst})\n"
-            f"MERGE (a)-[:{_checked(rel_type, 'relationship type')}]->(b)")
+    verb = "CREATE" if create else "MERGE"
+    return _MATCH_ENDS + f"{verb} (a)-[:{_checked(rel_type, 'relationship type')}]->(b)"
 
 
-def edge_query(rel_type: str) -> str:
+def edge_query(rel_type: str, create: bool = False) -> str:
     """The query for direct edges of one type; MERGE on the projection's edge ``key``."""
-    return ("UNWIND $rows AS row\nMATCH (a:Resource {uri: row.src})\nMATCH (b:Resource {uri: row.dst})\n"
-            f"MERGE (a)-[r:{_checked(rel_type, 'relationship type')} {{key: row.key}}]->(b)\n"
-            "SET r = row.props")
+    t = _checked(rel_type, "relationship type")
+    if create:
+        return _MATCH_ENDS + f"CREATE (a)-[r:{t}]->(b)\nSET r = row.props"
+    return _MATCH_ENDS + f"MERGE (a)-[r:{t} {{key: row.key}}]->(b)\nSET r = row.props"
 
 
 def _batches(rows: list, size: int):
@@ -481,16 +512,27 @@ def _write(tx, query, rows):
     tx.run(query, rows=rows).consume()
 
 
-def plan(rows: Rows) -> list[tuple[str, list]]:
-    """The (query, rows) pairs :func:`load` runs, in order: nodes, links, direct edges."""
-    out = [(node_query(lbls), r) for lbls, r in sorted(rows.nodes.items())]
-    out += [(link_query(t), r) for t, r in sorted(rows.links.items())]
-    out += [(edge_query(t), r) for t, r in sorted(rows.edges.items())]
+def plan(rows: Rows, create: bool = False) -> list[tuple[str, str, list]]:
+    """The (kind, query, rows) triples :func:`load` runs, in order: nodes, links, direct edges."""
+    out = [("nodes", node_query(lbls, create), r) for lbls, r in sorted(rows.nodes.items())]
+    out += [("links", link_query(t, create), r) for t, r in sorted(rows.links.items())]
+    out += [("edges", edge_query(t, create), r) for t, r in sorted(rows.edges.items())]
     return out
 
 
+_CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
+
+
+def _dataset_present(conn, dataset_id) -> bool:
+    recs, _, _ = conn.driver.execute_query(
+        "MATCH (n:Resource {dataset: $ds}) RETURN n.uri AS u LIMIT 1", ds=dataset_id,
+        database_=conn.database)
+    return bool(recs)
+
+
 def load(conn: Connection, rows: Rows, *, batch_size: int = 10_000,
-         progress: Callable[[int, int], None] | None = None, wipe: bool = False) -> dict:
+         progress: Callable[[int, int], None] | None = None, wipe: bool = False,
+         mode: str = "auto") -> dict:
     """Write rows into Neo4j idempotently (``UNWIND $rows`` + ``MERGE`` on ``uri``).
 
     Each batch is one managed write transaction (``session.execute_write``), which the driver
@@ -509,19 +551,30 @@ def load(conn: Connection, rows: Rows, *, batch_size: int = 10_000,
         ``progress(done_rows, total_rows)`` after each committed batch.
     wipe : bool
         First delete every node of this dataset id (and its relationships), nothing else.
+    mode : {"auto", "merge", "create"}
+        ``auto`` (default): when no node of this dataset is in the database yet (a first load, or
+        after `wipe`), write with ``CREATE`` (about 2x faster, same result); otherwise ``MERGE``.
+        A ``CREATE`` batch that meets a ``uri`` another dataset already loaded fails on the
+        uniqueness constraint, is rolled back, and is redone with ``MERGE``, and so is every
+        relationship batch after it. ``merge`` always merges; ``create`` skips the check.
 
     Returns
     -------
     dict
-        ``{"nodes": n, "links": n, "edges": n, "batches": n, "wiped": n}`` (rows sent).
+        ``{"nodes", "links", "edges"}`` (rows sent), ``batches``, ``wiped`` (nodes deleted) and
+        ``mode`` (``create`` or ``merge``: how the load started).
 
     Raises
     ------
     StoreUnavailable
         The server went away, or credentials or database are wrong.
     """
+    from neo4j.exceptions import ClientError
+
     if batch_size < 1:
         raise ValueError("batch_size must be >= 1")
+    if mode not in ("auto", "merge", "create"):
+        raise ValueError(f"mode={mode!r}; use 'auto', 'merge' or 'create'")
     total = len(rows)
     done = batches = wiped = 0
     with _mapped(conn.uri, conn.database, conn.user):
@@ -529,16 +582,27 @@ def load(conn: Connection, rows: Rows, *, batch_size: int = 10_000,
             conn.driver.execute_query(q, database_=conn.database)
         if wipe:
             wiped = _wipe(conn, rows.dataset, batch_size)
+        create = mode == "create" or (mode == "auto" and not _dataset_present(conn, rows.dataset))
+        started = "create" if create else "merge"
+        merged_plan = plan(rows, create=False)
         with conn.driver.session(database=conn.database) as session:
-            for query, all_rows in plan(rows):
+            for i, (kind, query, all_rows) in enumerate(plan(rows, create=create)):
                 for batch in _batches(all_rows, batch_size):
-                    session.execute_write(_write, query, batch)
+                    if create:
+                        try:
+                            session.execute_write(_write, query, batch)
+                        except ClientError as exc:
+                            if exc.code != _CONSTRAINT_FAILED or kind != "nodes":
+                                raise
+                            create = False  # a uri is shared with another dataset: merge from here on
+                    if not create:
+                        session.execute_write(_write, merged_plan[i][1], batch)
                     done += len(batch)
                     batches += 1
                     if progress is not None:
                         progress(done, total)
     return {"nodes": rows.n_nodes, "links": rows.n_links, "edges": rows.n_edges,
-            "batches": batches, "wiped": wiped}
+            "batches": batches, "wiped": wiped, "mode": started}
 
 
 def _delete_batch(tx, dataset_id, size):
@@ -547,11 +611,23 @@ def _delete_batch(tx, dataset_id, size):
     return rec["n"]
 
 
+_OUT_OF_TX_MEMORY = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+
+
 def _wipe(conn, dataset_id, batch_size):
+    """Delete in batches; halve the batch when a transaction outgrows the server's memory pool."""
+    from neo4j.exceptions import TransientError
+
     total = 0
     with conn.driver.session(database=conn.database) as session:
         while True:
-            n = session.execute_write(_delete_batch, dataset_id, batch_size)
+            try:
+                n = session.execute_write(_delete_batch, dataset_id, batch_size)
+            except TransientError as exc:
+                if exc.code != _OUT_OF_TX_MEMORY or batch_size == 1:
+                    raise
+                batch_size = max(1, batch_size // 2)
+                continue
             total += n
             if n == 0:
                 return total
@@ -749,23 +825,17 @@ def _header(text: str) -> dict:
     return out
 
 
-def _query_params(path: Path, text: str) -> list[str]:
-    try:  # the named-query module's own header parser, when it exists
-        from .. import queries as _q
-    except ImportError:
-        return _header(text)["params"]
-    for name in ("parse_header", "read_header"):
-        fn = getattr(_q, name, None)
-        if callable(fn):
-            try:
-                head = fn(text)
-            except TypeError:
-                break
-            params = head.get("params") if isinstance(head, dict) else getattr(head, "params", None)
-            if params is not None:
-                return [p.strip() for p in (params.split(",") if isinstance(params, str) else params)
-                        if str(p).strip()]
-    return _header(text)["params"]
+def _query_params(text: str, where: str) -> tuple[list[str], list[str]]:
+    """(required, optional) parameter names from the header, with the named-query module's parser."""
+    try:
+        from ..queries import parse_header
+    except ImportError:  # the named-query module is optional for the loader
+        return _header(text)["params"], []
+    head = parse_header(text, where)
+    specs = head.get("param_specs") or []
+    if not specs:
+        return list(head.get("params", [])), []
+    return [p.name for p in specs if not p.optional], [p.name for p in specs if p.optional]
 
 
 def cypher_path(name: str, root=None) -> Path:
@@ -775,6 +845,14 @@ def cypher_path(name: str, root=None) -> Path:
     folder = get_paths(root).queries / "cypher"
     if not _NAME.match(name.replace("-", "_")):
         raise UnknownQuery(f"{name!r} is not a query name", hint="run `useit queries` for the list")
+    try:  # user query folders (--queries-dir / USEIT_QUERIES) come from the named-query module
+        from ..queries import discover_queries, env_query_dirs
+    except ImportError:
+        pass
+    else:
+        found = discover_queries(root, env_query_dirs()).get(name)
+        if found is not None and found.cypher is not None:
+            return Path(found.cypher)
     path = folder / f"{name}.cypher"
     if not path.is_file():
         known = sorted(p.stem for p in folder.glob("*.cypher"))
@@ -803,8 +881,9 @@ def run_cypher(name: str, params: dict | None, conn: Connection, root=None) -> l
     name : str
         Query name (file stem in ``queries/cypher``).
     params : dict
-        Values for the parameters the file declares (``// params: a, b``); bound as ``$a``,
-        never formatted into the text. Extra keys are passed through.
+        Values for the parameters the file declares (``// params: a, b:entity, c?``); bound as
+        ``$a``, never formatted into the text. Entities are given as IRIs (strings); optional
+        parameters left out are bound to null. Extra keys are passed through.
     conn : Connection
     root : path-like, optional
         Project root (default: ``USEIT_ROOT`` / the checkout).
@@ -821,10 +900,13 @@ def run_cypher(name: str, params: dict | None, conn: Connection, root=None) -> l
     path = cypher_path(name, root)
     text = path.read_text(encoding="utf-8")
     params = dict(params or {})
-    missing = [p for p in _query_params(path, text) if p not in params]
+    required, optional = _query_params(text, str(path))
+    missing = [p for p in required if params.get(p) is None]
     if missing:
         raise MissingQueryParameter(f"query {name!r} needs parameter(s) {', '.join(missing)}",
-                                    hint=" ".join(f"-p {p} VALUE" for p in missing))
+                                    hint=" ".join(f"-p {p}=VALUE" for p in missing))
+    for p in optional:  # an optional parameter left out is bound to null, as SPARQL leaves it unbound
+        params.setdefault(p, None)
     with _mapped(conn.uri, conn.database, conn.user):
         records, _, keys = conn.driver.execute_query(text, params, database_=conn.database)
     return [{k: _plain(r[k]) for k in keys} for r in records]
