@@ -366,6 +366,7 @@ def links(G, a, b, k=5, max_len=4, tie_types=None, as_of=None, exclude=(), *, in
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.MultiDiGraph()
     >>> G.add_edge("a", "x", key="r1", rel="r1", rel_type="Funding", label="FUNDS", directed=True, tie="linking")
     'r1'

@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -221,12 +222,22 @@ SELECT DISTINCT ?s ?label ?alt ?cls WHERE {
 }"""
 
 
+def _select(dataset, text: str, bindings: Mapping) -> tuple[list[str], list]:
+    """Evaluate a SELECT with ``initBindings``; (column names, solutions)."""
+    with warnings.catch_warnings():
+        # rdflib 7.6 warns on every triple lookup of a Dataset, from its own internals
+        warnings.filterwarnings("ignore", message="Dataset.default_context is deprecated",
+                                category=DeprecationWarning)
+        result = dataset.query(text, initBindings=dict(bindings))
+        return [str(v) for v in result.vars], list(result)
+
+
 def _records(dataset, roots: tuple[str, ...]) -> list[Record]:
     from rdflib import URIRef
 
     recs: dict = {}
     for root in roots:
-        for s, label, alt, cls in dataset.query(_RECORDS_Q, initBindings={"root": URIRef(U + root)}):
+        for s, label, alt, cls in _select(dataset, _RECORDS_Q, {"root": URIRef(U + root)})[1]:
             if not isinstance(s, URIRef):
                 continue
             cur = recs.setdefault(str(s), {"label": None, "alt": set(), "type": str(cls).rsplit("#", 1)[-1]})
@@ -400,9 +411,8 @@ def run_sparql(name: str, params: Mapping[str, str] | None, dataset, *, queries=
                            hint=f"add queries/sparql/{name}.rq, or run it with --backend neo4j")
     init = dict(bindings) if bindings is not None else resolve_params(q, params or {}, dataset)
     text = q.sparql.read_text(encoding="utf-8")
-    result = dataset.query(text, initBindings=init)
-    cols = [str(v) for v in result.vars]
-    rows = [{c: _plain(row[i]) for i, c in enumerate(cols)} for row in result]
+    cols, solutions = _select(dataset, text, init)
+    rows = [{c: _plain(row[i]) for i, c in enumerate(cols)} for row in solutions]
     rows.sort(key=_sort_key)
     return rows
 

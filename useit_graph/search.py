@@ -174,6 +174,7 @@ def find_entities(G, text: str, limit: int = 10) -> list[dict]:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("urn:x:cafe", label="Café Crème", alt_labels=["CC"], type="SocialEnterprise")
     >>> [(r["label"], r["score"], r["why"]) for r in find_entities(G, "cafe creme")]
@@ -261,6 +262,7 @@ def resolve_entity(G, text: str) -> str:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("https://w3id.org/useit-graph/id/birmingham/ise", label="iSE", alt_labels=[])
     >>> resolve_entity(G, "ISE")
