@@ -44,10 +44,10 @@ def gds(neo4j_server, seed_dataset, seed_graph):
     conn.close()
 
 
-def _stream(conn, proc, name, config=None):
+def _stream(conn, proc, name, column="score", config=None):
     recs, _, _ = conn.driver.execute_query(
-        f"CALL {proc}($name, $config) YIELD nodeId, * "
-        "RETURN gds.util.asNode(nodeId).uri AS uri, *",
+        f"CALL {proc}($name, $config) YIELD nodeId, {column} "
+        f"RETURN gds.util.asNode(nodeId).uri AS uri, {column}",
         name=name, config=config or {}, database_="neo4j")
     return recs
 
@@ -82,7 +82,7 @@ def test_louvain_modularity(gds, seed_graph):
     conn, name = gds
     H = simple_graph(seed_graph)
     ours = modularity(H, louvain_communities(H, weight=None, seed=0), weight=None)
-    recs = _stream(conn, "gds.louvain.stream", name, {"concurrency": 1})
+    recs = _stream(conn, "gds.louvain.stream", name, "communityId", {"concurrency": 1})
     groups: dict = {}
     for r in recs:
         groups.setdefault(r["communityId"], set()).add(r["uri"])
