@@ -260,7 +260,7 @@ def _project_all(by_pred: dict) -> nx.MultiDiGraph:
             info = type_memo[key] = (
                 spec_cls, node_ok,
                 _local(most) if most else "Thing",
-                tuple(_local(c) for c in chain if c.startswith(U)),
+                tuple(_local(c) for c in chain if c.startswith(U) or c == most),
                 schema.node_kind.get(most, "other") if most else "other",
                 schema.default_tier.get(most),
             )
@@ -344,6 +344,7 @@ def _project_all(by_pred: dict) -> nx.MultiDiGraph:
         srcs = [v for p in spec.source for v in values(rel, p)]
         tgts = [v for p in spec.target for v in values(rel, p)]
         pairs = [(u, v, True, None) for u in srcs for v in tgts if u != v]
+        among = ()
         if spec.among:
             among = sorted({v for p in spec.among for v in values(rel, p)})
             is_brk = brokerage_memo.get(cls)
@@ -354,6 +355,12 @@ def _project_all(by_pred: dict) -> nx.MultiDiGraph:
                 for v in among[i + 1:]:
                     if (u, v, True, None) not in pairs and (v, u, True, None) not in pairs:
                         pairs.append((u, v, False, broker))
+        if spec.asset:
+            assets = sorted({v for p in spec.asset for v in values(rel, p)})
+            for x in sorted(set(srcs) | set(tgts) | set(among if spec.among else ())):
+                for a in assets:
+                    if x != a:
+                        pairs.append((x, a, True, "asset"))
         if not pairs:
             continue
         mech = mechanism.get(rel)
@@ -384,8 +391,13 @@ def _project_all(by_pred: dict) -> nx.MultiDiGraph:
             used.add((u, v, key))
             d = base.copy()
             d["directed"] = directed
-            d["role"] = "source-target" if directed else "among"
-            d["broker"] = brk
+            if brk == "asset":  # the physical asset a relationship is about (uit:edgeAsset)
+                d["label"] = "INVOLVES_ASSET"
+                d["role"] = "asset"
+                d["broker"] = None
+            else:
+                d["role"] = "source-target" if directed else "among"
+                d["broker"] = brk
             d["tie"], d["tie_reason"] = tie
             edges.append((u, v, key, d))
     G.add_edges_from(edges)
@@ -417,7 +429,7 @@ def ingest_files(files: Iterable[str | os.PathLike], *, paths=None, include_onto
     >>> from useit_graph.paths import get_paths
     >>> G = ingest_files([get_paths().root / "tests" / "fixtures" / "mini.ttl"])
     >>> sorted(d["label"] for _, _, d in G.edges(data=True))
-    ['BROKERS', 'BROKERS', 'FUNDS', 'PARTNERS_WITH', 'PARTNERS_WITH']
+    ['BROKERS', 'BROKERS', 'BROKERS', 'FUNDS', 'PARTNERS_WITH']
     """
     from .paths import get_paths
 

@@ -17,11 +17,12 @@ The model
 * **Relationships.** Each draws a type from the calibrated type shares, then the tiers of its
   ends from the calibrated (source tier, target tier) shares of that type. An end is chosen by
   *preferential attachment within its tier* (Barabasi & Albert 1999 [1]_, with initial
-  attractiveness one, Dorogovtsev et al. 2000 [2]_): with probability
-  :math:`n_t / (n_t + e_t)` uniformly among the :math:`n_t` actors of tier :math:`t`, otherwise
-  uniformly among its :math:`e_t` earlier endpoints, i.e. proportionally to degree + 1. The degree
-  distribution is heavy-tailed, and the small macro and intermediary tiers hold the hubs
-  (anchors, brokers). A second end in the same tier is, with the calibrated bonding share, drawn
+  attractiveness, Dorogovtsev et al. 2000 [2]_): with probability :math:`F_t / (F_t + e_t)` an actor
+  of tier :math:`t` drawn in proportion to its fitness (:math:`F_t` is the tier's total), otherwise
+  uniformly among its :math:`e_t` earlier endpoints, i.e. proportionally to degree + fitness, where
+  each actor's fitness is drawn from a Pareto(1.5) distribution scaled to mean one (Bianconi &
+  Barabasi 2001 [3]_). The degree distribution is heavy-tailed, and the small macro and
+  intermediary tiers hold the biggest hubs (anchors, brokers). A second end in the same tier is, with the calibrated bonding share, drawn
   from the same group, and a micro-micro tie stays in the same neighbourhood with probability
   ``locality`` (many small, dense local clusters).
 * **Brokerage** has one broker, two or more brokered parties (calibrated count) and a mechanism
@@ -43,6 +44,8 @@ References
    *Science* 286(5439), 509-512.
 .. [2] Dorogovtsev, S. N., Mendes, J. F. F., Samukhin, A. N. (2000). Structure of growing
    networks with preferential linking. *Phys. Rev. Lett.* 85(21), 4633-4636.
+.. [3] Bianconi, G., Barabasi, A.-L. (2001). Competition and multiscaling in evolving networks.
+   *Europhysics Letters* 54(4), 436-442.
 """
 
 from __future__ import annotations
@@ -317,18 +320,26 @@ class _Choice:
 
 
 class _Tiers:
-    """Preferential attachment within a tier: degree + 1, with O(1) draws."""
+    """Preferential attachment within a tier: P(v) proportional to degree + fitness."""
 
     def __init__(self):
         self.members: dict = defaultdict(list)      # tier -> actors
+        self.fitness: dict = defaultdict(list)      # tier -> cumulative fitness of its actors
         self.ends: dict = defaultdict(list)         # tier -> one entry per endpoint so far
         self.by_group: dict = defaultdict(list)     # (tier, group) -> actors
         self.by_place: dict = defaultdict(list)     # place -> micro actors
 
+    def add(self, tier, i, fitness):
+        cum = self.fitness[tier]
+        cum.append((cum[-1] if cum else 0.0) + fitness)
+        self.members[tier].append(i)
+
     def pick(self, rng, tier):
-        m, e = self.members[tier], self.ends[tier]
-        if rng.random() * (len(m) + len(e)) < len(m):
-            return m[int(rng.random() * len(m))]
+        cum, e = self.fitness[tier], self.ends[tier]
+        total = cum[-1]
+        r = rng.random() * (total + len(e))
+        if r < total:
+            return self.members[tier][bisect.bisect_right(cum, r)]
         return e[int(rng.random() * len(e))]
 
     def add_end(self, tier, i):
@@ -439,7 +450,8 @@ def generate(orgs: int, relationships: int, seed: int = 1, *, calibration: dict 
         tier_of.append(tier)
         group_of.append(group)
         place_of.append(place)
-        tiers.members[tier].append(i)
+        # fitness (Bianconi & Barabasi 2001): Pareto(1.5), mean 1, gives hubs in every tier
+        tiers.add(tier, i, rng.paretovariate(1.5) / 3.0)
         tiers.by_group[(tier, group)].append(i)
         if tier == "micro":
             tiers.by_place[place].append(i)
