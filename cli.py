@@ -33,7 +33,13 @@ class _Group(click.Group):
         return sorted(self.commands)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+#: Every command accepts ``-h`` as well as ``--help``. click (>= 8.1.8) caches a command's help option
+#: the first time it is built, from whichever context invoked it, so the setting is put on each
+#: command itself (``_register``) rather than inherited from the group's context.
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
 @click.version_option(useit_graph.__version__, prog_name="useit")
 def main():
     """Community assets and brokering relationships as a knowledge graph.
@@ -49,12 +55,19 @@ def main():
     """
 
 
+def _with_context_settings(command: click.Command) -> None:
+    command.context_settings = {**CONTEXT_SETTINGS, **command.context_settings}
+    for sub in getattr(command, "commands", {}).values():
+        _with_context_settings(sub)
+
+
 def _register() -> None:
     for info in sorted(pkgutil.iter_modules(_commands.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue
         module = importlib.import_module(f"{_commands.__name__}.{info.name}")
         for command in getattr(module, "COMMANDS", ()):
+            _with_context_settings(command)
             main.add_command(command)
 
 
