@@ -169,3 +169,18 @@ def test_graphml_export_is_scalar(rows, mini):
     H = _graphml_safe(project_graph(mini))
     text = "\n".join(nx.generate_graphml(H))
     assert "Garden Group" in text
+
+
+def test_run_cypher_accepts_a_name_or_a_cypher_file(tmp_path):
+    from pathlib import Path
+
+    from useit_graph.errors import UnknownQuery
+
+    builtin = Path(store.cypher_path("find_brokers"))
+    assert store._query_file("find_brokers") == builtin
+    mine = tmp_path / "mine.cypher"
+    mine.write_text("// params: a\nRETURN $a AS a\n")
+    assert store._query_file(mine) == mine
+    assert store._query_file(str(mine)) == mine
+    with pytest.raises(UnknownQuery, match="does not exist"):
+        store._query_file(str(tmp_path / "missing.cypher"))

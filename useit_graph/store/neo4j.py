@@ -861,6 +861,17 @@ def cypher_path(name: str, root=None) -> Path:
     return path
 
 
+def _query_file(name, root=None) -> Path:
+    """`name` as a query file: a path to a ``.cypher`` file is used as is, else :func:`cypher_path`."""
+    if isinstance(name, Path) or str(name).endswith(".cypher"):
+        path = Path(name)
+        if not path.is_file():
+            raise UnknownQuery(f"Cypher query file {path} does not exist",
+                               hint="pass an existing .cypher file, or a query name from `useit queries`")
+        return path
+    return cypher_path(name, root)
+
+
 def _plain(v):
     v = _py(v)
     if hasattr(v, "element_id") and hasattr(v, "items"):  # Node / Relationship
@@ -873,13 +884,14 @@ def _plain(v):
     return v
 
 
-def run_cypher(name: str, params: dict | None, conn: Connection, root=None) -> list[dict]:
+def run_cypher(name: str | Path, params: dict | None, conn: Connection, root=None) -> list[dict]:
     """Run the Cypher twin of a named query with ``$params``; return rows of plain values.
 
     Parameters
     ----------
-    name : str
-        Query name (file stem in ``queries/cypher``).
+    name : str or path-like
+        Query name (file stem in ``queries/cypher`` or a user query folder), or the path of a
+        ``.cypher`` file (a :class:`~pathlib.Path`, or a string ending in ``.cypher``).
     params : dict
         Values for the parameters the file declares (``// params: a, b:entity, c?``); bound as
         ``$a``, never formatted into the text. Entities are given as IRIs (strings); optional
@@ -897,7 +909,7 @@ def run_cypher(name: str, params: dict | None, conn: Connection, root=None) -> l
     ------
     UnknownQuery, MissingQueryParameter, StoreUnavailable
     """
-    path = cypher_path(name, root)
+    path = _query_file(name, root)
     text = path.read_text(encoding="utf-8")
     params = dict(params or {})
     required, optional = _query_params(text, str(path))
