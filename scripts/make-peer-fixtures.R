@@ -1,6 +1,6 @@
 # Compute sna::brokerage on the networks exported by scripts/make-peer-fixtures.sh.
 #
-#   Rscript scripts/make-peer-fixtures.R tests/peer florentine karate random-directed hand
+#   Rscript scripts/make-peer-fixtures.R tests/peer florentine karate random-directed hand self-loops
 #
 # For each NAME reads DIR/brokerage-NAME-arcs.csv and DIR/brokerage-NAME-nodes.csv, builds the
 # 0/1 adjacency matrix (rows = senders), calls sna::brokerage(adj, groups) and writes

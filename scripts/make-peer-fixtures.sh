@@ -17,12 +17,12 @@ PY=${PYTHON:-.venv/bin/python}
 import csv
 import networkx as nx
 
-def write(name, G, groups):
+def write(name, G, groups, loops=False):
     nodes = list(G)
     index = {v: i for i, v in enumerate(nodes)}
     arcs = set()
     for u, v in G.edges():
-        if u == v:
+        if u == v and not loops:
             continue
         arcs.add((index[u], index[v]))
         if not G.is_directed():
@@ -56,6 +56,12 @@ write("random-directed", D, {v: "solo" if v == 29 else f"g{v % 3}" for v in D})
 H = nx.DiGraph([("a1", "a2"), ("a2", "a3"), ("a2", "b1"), ("b1", "a3"), ("c1", "b1"),
                 ("b1", "b2"), ("b2", "b1"), ("a3", "c1"), ("c1", "a1")])
 write("hand", H, {v: v[0].upper() for v in H})
+
+# The hand graph plus self-loops on a2 and b1: sna counts loops in the density m / (n(n-1)) but
+# not in the raw counts; tests/metrics/test_brokerage.py pins where we differ (docs/measures.md).
+L = H.copy()
+L.add_edges_from([("a2", "a2"), ("b1", "b1")])
+write("self-loops", L, {v: v[0].upper() for v in L}, loops=True)
 PYEOF
 
-Rscript scripts/make-peer-fixtures.R tests/peer florentine karate random-directed hand
+Rscript scripts/make-peer-fixtures.R tests/peer florentine karate random-directed hand self-loops

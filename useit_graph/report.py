@@ -28,7 +28,7 @@ from useit_graph.metrics.legacy import broker_dependence, brokers, programme_nod
 from useit_graph.metrics.outcomes import OUTCOMES, outcome_rows
 from useit_graph.metrics.reach import reach_summary
 from useit_graph.metrics.ties import TIE_LABELS, tie_counts
-from useit_graph.project import simple_digraph, simple_graph
+from useit_graph.project import simple_graph
 
 __all__ = ["Table", "Figure", "Section", "Report", "build_report", "write_report", "render_markdown",
            "render_html"]
@@ -237,15 +237,21 @@ def _ties_section(G_b, G_e, dates):
 
 
 def _brokerage_section(G_e):
-    from useit_graph.metrics.brokerage import brokerage
+    from useit_graph.metrics.brokerage import brokerage, brokerage_digraph
 
-    D = simple_digraph(G_e)
+    D = brokerage_digraph(G_e)
     keep = _has(D, "tier")
     D = D.subgraph(keep).copy()
     paras = ["Gould & Fernandez (1989) roles on the end snapshot as a directed graph (undirected ties "
              "as two arcs, parallel ties merged), partition by tier; counts, expectations and z-scores "
              "follow R sna::brokerage (see docs/measures.md). A node brokers the ordered pair (a, c) "
-             "when a -> b -> c and there is no a -> c tie."]
+             "when a -> b -> c and there is no a -> c tie.",
+             "Caveat on recorded brokerage: a Brokerage record (broker b brought a and c together) "
+             "is counted as the 2-paths a -> b -> c and c -> b -> a, and the a - c tie derived from "
+             "the record is left out, being the connection through b. A direct a - c tie from "
+             "another relationship still closes the triad. So the counts credit recorded brokers for "
+             "what the record says they did; they cannot tell whether a and c later dealt directly "
+             "without the broker unless the data record that tie."]
     if D.number_of_nodes() < 3:
         paras.append("Fewer than three nodes with a tier: brokerage not computed.")
         return Section("brokerage", "Brokerage roles", tuple(paras))

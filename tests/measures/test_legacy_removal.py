@@ -34,6 +34,20 @@ def test_programme_nodes_and_brokers(G):
     assert programme_nodes(G, include_brokers=True) == {"T", "wp", "B"}
 
 
+def test_asset_edges_of_a_brokerage_make_no_broker(build):
+    """A brokerage concerning a building projects party -> building INVOLVES_ASSET edges
+    (role "asset", rel_type Brokerage, directed, no broker attribute); their sources are
+    parties, not brokers. Here B brokered C and H about the hall: only B is a broker."""
+    G = build({"B": ("SupportOrganisation", "social-economy"), "C": ("CommunityGroup", "community"),
+               "H": ("NHSTrust", "health"), "hall": ("Building", "community")},
+              [("B", "C", "Brokerage", {"rel": "brk"}), ("B", "H", "Brokerage", {"rel": "brk"}),
+               ("C", "H", "Brokerage", {"rel": "brk", "directed": False, "broker": "B"}),
+               ("B", "hall", "Brokerage", {"rel": "brk", "role": "asset", "label": "INVOLVES_ASSET"}),
+               ("C", "hall", "Brokerage", {"rel": "brk", "role": "asset", "label": "INVOLVES_ASSET"}),
+               ("H", "hall", "Brokerage", {"rel": "brk", "role": "asset", "label": "INVOLVES_ASSET"})])
+    assert brokers(G) == {"B"}
+
+
 def test_removing_the_programme_team_cuts_off_its_cohort(G):
     r = broker_dependence(G)
     assert r["removed"] == ["T", "wp"]

@@ -117,6 +117,21 @@ def test_equals_r_sna_brokerage(name):
             assert close(result.sd_grp[g][r], ref["sd.grp"][g][r])
 
 
+def test_self_loops_counts_equal_sna_density_differs_on_purpose():
+    """sna 2.7-1 counts a self-loop as an arc in d = m / (n(n-1)) (not in the raw counts); we
+    ignore loops in d too (docs/measures.md). Fixture: the hand graph plus loops on a2 and b1."""
+    G, ref = load_peer("self-loops")
+    assert nx.number_of_selfloops(G) == 2
+    _, no_loops = load_peer("hand")
+    result = brokerage(G)
+    for v in ref["nodes"]:
+        for r in ROLES:
+            assert close(result.raw_nli[v][r], ref["raw.nli"][v][r])  # counts: same as sna
+            assert close(result.exp_nli[v][r], no_loops["exp.nli"][v][r])  # null: sna without loops
+    assert result.density == pytest.approx(9 / 30)  # 9 arcs, 6 nodes; sna uses 11 / 30
+    assert num(ref["exp.gli"]["t"]) != pytest.approx(result.exp_gli["t"])
+
+
 def test_peer_inputs_are_the_networkx_graphs():
     F, _ = load_peer("florentine")
     florentine = nx.florentine_families_graph()
@@ -164,3 +179,75 @@ def test_paths_agree_and_relabelling_changes_nothing(seed, k):
     assert brokerage_roles(G, method="aggregate") == direct
     H = nx.relabel_nodes(G, {v: f"x{v}" for v in G})
     assert brokerage_roles(H) == {f"x{v}": c for v, c in direct.items()}
+
+
+# A recorded brokerage, through the real projection (ontology + Turtle -> project_graph).
+# hub (SupportOrganisation: intermediary, social-economy) brokered garden (CommunityGroup:
+# micro, community) with council (LocalAuthority: macro, public-administration) in r1, and
+# garden with cafe (SocialEnterprise: micro, social-economy) in r2; cafe and council are also
+# partners in r3, a direct tie of their own.
+RECORDED = """
+@prefix uit: <https://w3id.org/useit-graph/ns#> . @prefix ex: <urn:ex:> .
+ex:hub a uit:SupportOrganisation ; uit:group uit:sector-social-economy .
+ex:garden a uit:CommunityGroup ; uit:group uit:sector-community .
+ex:council a uit:LocalAuthority ; uit:group uit:sector-public-administration .
+ex:cafe a uit:SocialEnterprise ; uit:group uit:sector-social-economy .
+ex:r1 a uit:Brokerage ; uit:broker ex:hub ; uit:brokeredParty ex:garden, ex:council ;
+    uit:mechanism uit:mechanism-introduction .
+ex:r2 a uit:Brokerage ; uit:broker ex:hub ; uit:brokeredParty ex:garden, ex:cafe ;
+    uit:mechanism uit:mechanism-event .
+ex:r3 a uit:Partnership ; uit:partner ex:cafe, ex:council .
+"""
+
+
+@pytest.fixture(scope="module")
+def recorded():
+    from rdflib import Graph
+
+    from useit_graph.paths import get_paths
+    from useit_graph.project import project_graph
+
+    G = project_graph(Graph().parse(get_paths().ontology).parse(data=RECORDED, format="turtle"))
+    return G, {v: v[len("urn:ex:"):] for v in G}
+
+
+def test_recorded_broker_gets_gould_fernandez_credit(recorded):
+    """Hand count. brokerage_digraph gives hub<->garden, hub<->council, hub<->cafe (the BROKERS
+    arcs, both ways) and cafe<->council (r3); the garden-council and garden-cafe ties derived
+    from r1 and r2 are the ties *through* hub, so they are left out. hub's 2-paths a->hub->c:
+    (garden, council), (council, garden), (garden, cafe), (cafe, garden) are open; (council, cafe)
+    and (cafe, council) are closed by r3. By tier (hub intermediary; garden, cafe micro; council
+    macro): garden>hub>council and council>hub>garden are liaison b_O (three tiers);
+    garden>hub>cafe and cafe>hub>garden are itinerant w_O (ends micro, broker not). By sector
+    (hub, cafe social-economy; garden community; council public-administration): the two
+    garden/council paths are b_O, garden>hub>cafe is gatekeeper b_OI (broker and c share a
+    sector), cafe>hub>garden is representative b_IO (a and broker share one). No other node has
+    an open 2-path: garden only has hub; council's and cafe's neighbours hub and cafe/council
+    are tied to each other."""
+    from useit_graph.metrics.brokerage import brokerage_digraph
+
+    G, short = recorded
+    D = nx.relabel_nodes(brokerage_digraph(G), short)
+    assert not D.has_edge("garden", "council") and not D.has_edge("garden", "cafe")
+    assert D.has_edge("garden", "hub") and D.has_edge("hub", "garden") and D.has_edge("cafe", "council")
+    zero = dict.fromkeys(ROLES, 0)
+    by_tier = brokerage_roles(D, group="tier")
+    assert by_tier["hub"] == {**zero, "w_O": 2, "b_O": 2, "t": 4}
+    assert all(by_tier[v] == zero for v in ("garden", "council", "cafe"))
+    by_sector = brokerage_roles(D, group="group")
+    assert by_sector["hub"] == {**zero, "b_IO": 1, "b_OI": 1, "b_O": 2, "t": 4}
+    # the projection's own arcs (broker -> party, plus the derived party - party tie) give hub
+    # nothing: there is no party -> hub arc, and the derived tie closes the triad
+    from useit_graph.project import simple_digraph
+
+    assert brokerage_roles(nx.relabel_nodes(simple_digraph(G), short), group="tier")["hub"]["t"] == 0
+
+
+def test_brokerage_digraph_keeps_the_tie_when_the_broker_is_absent(recorded):
+    from useit_graph.metrics.brokerage import brokerage_digraph
+
+    G, short = recorded
+    H = G.copy()
+    H.remove_node("urn:ex:hub")
+    D = nx.relabel_nodes(brokerage_digraph(H), short)
+    assert D.has_edge("garden", "council") and D.has_edge("council", "garden")

@@ -45,13 +45,13 @@ def _restricted(G, attr):
 
 
 def _node_rows(G, partition):
-    from ..metrics.brokerage import brokerage_roles
+    from ..metrics.brokerage import brokerage_digraph, brokerage_roles
     from ..metrics.centrality import betweenness
     from ..metrics.ei_index import bridging_share
     from ..metrics.reach import micro_reach
     from ..metrics.structural_holes import constraint, effective_size, efficiency
     from ..metrics.ties import node_tie_counts
-    from ..project import simple_digraph, simple_graph
+    from ..project import simple_graph
 
     H = simple_graph(G)
     ties = node_tie_counts(G)
@@ -59,7 +59,7 @@ def _node_rows(G, partition):
     es, ef, co = effective_size(H), efficiency(H), constraint(H)
     Hp = _restricted(H, partition)
     bridge = bridging_share(Hp, group=partition)
-    Dp = simple_digraph(G).subgraph(list(Hp)).copy()
+    Dp = brokerage_digraph(G).subgraph(list(Hp)).copy()
     roles = brokerage_roles(Dp, group=partition) if Dp.number_of_nodes() else {}
     reach = micro_reach(G)
     rows = []

@@ -20,7 +20,15 @@ module, use the table above.)
 
 Conventions: an undirected graph is read as a symmetric digraph (each edge two arcs, as ``sna``
 does with a symmetric adjacency matrix); parallel arcs are one arc; self-loops are ignored,
-also in the density.
+also in the density (``sna`` 2.7-1 counts a self-loop as an arc in the density
+:math:`d = m / (n(n-1))`, so on a graph with loops its expectations differ; without loops the two
+agree, see ``docs/measures.md``).
+
+Which digraph. On the projected knowledge graph, use :func:`brokerage_digraph`: a recorded
+``uit:Brokerage`` (broker *b* brought parties *a* and *c* together) becomes the mediated 2-paths
+a -> b -> c and c -> b -> a, and the a - c tie the projection derives from the record is left
+out, since it is the tie *through* the broker, not a direct one. Without that, the broker would
+get no credit for the brokerage it was recorded doing (the derived tie closes the triad).
 
 References
 ----------
@@ -40,7 +48,7 @@ import numpy as np
 from useit_graph.metrics._igraph import check_nodes
 from useit_graph.metrics.blocks import partition
 
-__all__ = ["ROLES", "Brokerage", "brokerage", "brokerage_roles", "brokerage_method"]
+__all__ = ["ROLES", "Brokerage", "brokerage", "brokerage_roles", "brokerage_method", "brokerage_digraph"]
 
 #: Role labels in ``sna::brokerage`` order.
 ROLES = ("w_I", "w_O", "b_IO", "b_OI", "b_O", "t")
@@ -76,6 +84,84 @@ class Brokerage:
     sd_grp: dict
     sizes: dict
     density: float
+
+
+def brokerage_digraph(G):
+    """The digraph Gould-Fernandez roles are counted on, from a projected ``MultiDiGraph``.
+
+    The projection (``useit_graph.project.project_graph``) turns a ``uit:Brokerage`` record with
+    broker *b* and brokered parties *a*, *c* into arcs b -> a, b -> c (``BROKERS``) plus an
+    undirected a - c tie carrying ``broker=b``. Counted as they stand, there is no a -> b -> c
+    path and the a - c tie closes the triad, so the recorded broker gets no credit. This view
+    represents the record as the brokerage it describes [1]_:
+
+    * a broker-party edge (``role="source-target"`` of a relationship whose among-ties name that
+      broker, or labelled ``BROKERS``) becomes the two arcs b -> a and a -> b: the broker deals
+      with each party, so a -> b -> c and c -> b -> a are mediated 2-paths;
+    * an among-party tie with ``broker`` set is left out when the broker is in `G` (it is the
+      connection through the broker, already represented by the two 2-paths); when the broker
+      is not in `G` (filtered out) the tie is kept as two arcs;
+    * every other edge is an arc u -> v when ``directed`` (default True), two arcs otherwise;
+      self-loops are dropped and parallel edges merged.
+
+    A direct tie between a and c recorded by *another* relationship (a partnership, a contract)
+    stays and closes the triad, as it should: a and c then deal with each other directly.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph or networkx graph
+        Edges may carry ``directed``, ``role``, ``broker``, ``rel`` and ``label`` as
+        ``project_graph`` writes them; graphs without them give the plain digraph of `G`.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Same nodes (with their attributes) and graph attributes as `G`; arcs only.
+
+    Notes
+    -----
+    O(n + m). The choice is ours, not ``sna``'s: it decides what the arcs mean before the
+    ``sna`` conventions apply (``docs/measures.md``, "Which digraph").
+
+    References
+    ----------
+    .. [1] Gould, R. V., Fernandez, R. M. (1989). Structures of mediation. *Sociological
+       Methodology* 19, 89-126.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> M = nx.MultiDiGraph()
+    >>> _ = M.add_edge("b", "a", rel="r", role="source-target", label="BROKERS", directed=True)
+    >>> _ = M.add_edge("b", "c", rel="r", role="source-target", label="BROKERS", directed=True)
+    >>> _ = M.add_edge("a", "c", rel="r", role="among", broker="b", directed=False)
+    >>> sorted(brokerage_digraph(M).edges())
+    [('a', 'b'), ('b', 'a'), ('b', 'c'), ('c', 'b')]
+    """
+    import networkx as nx
+
+    D = nx.DiGraph()
+    D.add_nodes_from(G.nodes(data=True))
+    D.graph.update(G.graph)
+    broker_of = {}
+    for _u, _v, d in G.edges(data=True):
+        if d.get("role") == "among" and d.get("broker") is not None:
+            broker_of.setdefault(d.get("rel"), set()).add(d["broker"])
+    directed_graph = G.is_directed()
+    for u, v, d in G.edges(data=True):
+        if u == v:
+            continue
+        b = d.get("broker")
+        if d.get("role") == "among" and b is not None and b in G:
+            continue
+        party_arc = d.get("role") == "source-target" and (
+            d.get("label") == "BROKERS" or u in broker_of.get(d.get("rel"), ()))
+        if party_arc or not d.get("directed", True) or not directed_graph:
+            D.add_edge(u, v)
+            D.add_edge(v, u)
+        else:
+            D.add_edge(u, v)
+    return D
 
 
 def _adjacency(G):

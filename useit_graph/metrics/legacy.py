@@ -67,7 +67,8 @@ def brokers(G) -> set:
 
     A broker is the source of a directed ``Brokerage`` edge (``BROKERS``) or the ``broker``
     attribute of a tie among brokered parties (Gould & Fernandez 1989 [3]_ call the broker the
-    middle node of a mediated 2-path).
+    middle node of a mediated 2-path). The ``INVOLVES_ASSET`` edges of a brokerage (``role``
+    ``"asset"``: party -> the physical asset it concerns) do not make their source a broker.
 
     Examples
     --------
@@ -75,12 +76,13 @@ def brokers(G) -> set:
     >>> G = nx.MultiDiGraph()
     >>> _ = G.add_edge("hub", "a", rel_type="Brokerage", directed=True)
     >>> _ = G.add_edge("a", "b", rel_type="Brokerage", directed=False, broker="hub")
+    >>> _ = G.add_edge("a", "land", rel_type="Brokerage", directed=True, role="asset")
     >>> sorted(brokers(G))
     ['hub']
     """
     out = set()
     for u, _v, d in G.edges(data=True):
-        if d.get("rel_type") != "Brokerage":
+        if d.get("rel_type") != "Brokerage" or d.get("role") == "asset":
             continue
         if d.get("broker") is not None:
             out.add(d["broker"])
