@@ -78,3 +78,66 @@ def test_bad_file_leaves_nothing(tmp_path):
         build_store([bad], tmp_path / "store")
     assert not (tmp_path / "store").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["bad.ttl"]
+
+
+# --- the projection snapshot (store/oxigraph.py, "Projection snapshot") ---------------------------
+
+def test_projection_snapshot_equals_rdflib_projection(city, snapshot):
+    # reference: project_graph over rdflib's parse of the same files (not the code that wrote it)
+    from useit_graph.store.oxigraph import load_projection, project_store_dir
+
+    path, store = city
+    p = get_paths()
+    ref = project_graph(Graph().parse(p.ontology).parse(path))
+    manifest = json.loads((store / MANIFEST).read_text())
+    assert manifest["projection"]["edges"] == ref.number_of_edges()
+    G = load_projection(store, p)
+    assert G is not None and snapshot(G) == snapshot(ref)
+    assert snapshot(project_store_dir(store, p)) == snapshot(ref)
+
+
+def test_filtered_projection_reads_the_quads(city, snapshot):
+    from useit_graph.store.oxigraph import project_store_dir
+
+    path, store = city
+    p = get_paths()
+    ref = project_graph(Graph().parse(p.ontology).parse(path), as_of="2012-01-01")
+    got = project_store_dir(store, p, as_of="2012-01-01")
+    assert snapshot(got) == snapshot(ref)
+    assert got.number_of_edges() < project_store_dir(store, p).number_of_edges()
+
+
+def test_stale_snapshot_is_ignored_not_trusted(city, tmp_path, snapshot, monkeypatch):
+    import useit_graph.store.oxigraph as ox_store
+
+    path, store = city
+    ref = snapshot(project_graph(open_store(store)))
+    # other projection code wrote the snapshot: not loaded, and the store still projects
+    monkeypatch.setattr(ox_store, "projection_key", lambda: "written-by-other-code")
+    assert ox_store.load_projection(store) is None
+    assert snapshot(ox_store.project_store_dir(store)) == ref
+
+
+def test_edited_snapshot_is_refused(city, tmp_path):
+    import shutil
+
+    from useit_graph.store.oxigraph import PROJECTION, load_projection
+
+    path, store = city
+    copy = tmp_path / "copy"
+    shutil.copytree(store, copy)
+    with open(copy / PROJECTION, "r+b") as f:
+        f.seek(100)
+        f.write(b"\x00\x00\x00\x00")
+    with pytest.raises(StoreUnavailable, match="SHA-256"):
+        load_projection(copy)
+
+
+def test_no_projection(tmp_path, city):
+    from useit_graph.store.oxigraph import PROJECTION, load_projection
+
+    path, _ = city
+    store = tmp_path / "bare"
+    manifest = build_store([path], store, projection=False)
+    assert manifest["projection"] is None and not (store / PROJECTION).exists()
+    assert load_projection(store) is None

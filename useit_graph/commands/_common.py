@@ -216,9 +216,15 @@ class ProjectContext:
         """The projected MultiDiGraph for these filters (cached)."""
         key = tuple(sorted((k, tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in filters.items()))
         if key not in self._graphs:
-            from ..project import project_graph
+            if self.store_dir:
+                # the store's projection snapshot when unfiltered, else its quads (fast_ingest)
+                from ..store.oxigraph import project_store_dir
 
-            self._graphs[key] = project_graph(self.source(), **filters)
+                self._graphs[key] = project_store_dir(self.store_dir, self.paths, **filters)
+            else:
+                from ..project import project_graph
+
+                self._graphs[key] = project_graph(self.source(), **filters)
         return self._graphs[key]
 
 

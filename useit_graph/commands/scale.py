@@ -101,11 +101,17 @@ def store():
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("--seeds/--no-seeds", default=False, show_default=True, help="Also load seeds/*.ttl.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing store.")
+@click.option("--projection/--no-projection", default=True, show_default=True,
+              help="Also save the projected graph, which later commands load instead of re-projecting.")
 @click.option("--root", type=click.Path(file_okay=False, exists=True), envvar="USEIT_ROOT",
               help="Project root holding ontology/ and seeds/.")
 @output_options(default="table")
-def store_build(store_dir, files, seeds, overwrite, root, fmt, output):
+def store_build(store_dir, files, seeds, overwrite, projection, root, fmt, output):
     """Bulk-load the ontology and FILES into a new Oxigraph store directory.
+
+    The store also keeps the projected graph (projection.pickle): commands given --store load it
+    without filters instead of reading every quad again. A store directory is a trusted local
+    cache: open only stores you built (see docs/scale.md).
 
     \b
     Examples:
@@ -121,9 +127,13 @@ def store_build(store_dir, files, seeds, overwrite, root, fmt, output):
         raise click.UsageError("give at least one data file, or --seeds")
     bar, update = _progress("store build", len(todo) + 1)
     with bar:
-        manifest = build_store(todo, store_dir, paths=paths, overwrite=overwrite,
+        manifest = build_store(todo, store_dir, paths=paths, overwrite=overwrite, projection=projection,
                                progress=lambda name, done, total: update(done, total))
     rows = [{"file": Path(e["file"]).name, "triples": e["triples"], "seconds": e["seconds"]} for e in manifest["files"]]
+    if manifest.get("projection"):
+        snap = manifest["projection"]
+        rows.append({"file": snap["file"], "triples": f"{snap['nodes']} nodes, {snap['edges']} edges",
+                     "seconds": snap["write_seconds"]})
     emit(rows, fmt, output, title=f"{store_dir}: {manifest['triples']} triples in {manifest['build_seconds']} s")
 
 
@@ -146,6 +156,10 @@ def store_info_cmd(store_dir, fmt, output):
         return
     rows = [{"file": Path(e["file"]).name, "triples": e["triples"], "bytes": e["bytes"], "sha256": e["sha256"][:12]}
             for e in info["files"]]
+    if info.get("projection"):
+        snap = info["projection"]
+        rows.append({"file": snap["file"], "triples": f"{snap['nodes']} nodes, {snap['edges']} edges",
+                     "bytes": snap["bytes"], "sha256": snap["sha256"][:12]})
     emit(rows, fmt, output, title=f"{info['path']}: {info['quads_now']} triples, {info['disk_bytes'] / 1e6:.1f} MB "
                                   f"on disk, pyoxigraph {info['pyoxigraph']}")
 
