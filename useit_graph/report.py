@@ -201,16 +201,22 @@ def _headline(G_b, G_e, since, labels, dates):
     for n, name, _fn in OUTCOMES:
         mine = [r for r in rows if r["outcome"] == n]
         title = f"Outcome {n}: {labels.get(n) or name}"
+        notes = sorted({r["note"] for r in mine if r.get("note")})
         tables.append(Table(
             title=title,
             columns=("indicator", f"baseline ({dates[0]})", f"end ({dates[1]})", "delta"),
             rows=tuple((r["indicator"], r["baseline"], r["end"], r["delta"]) for r in mine),
-            note=f"{name}: {mine[0]['definition'] if mine else ''}",
+            note=f"{name}: {mine[0]['definition'] if mine else ''}" + "".join(f" Note: {x}." for x in notes),
         ))
     paras = (
         "The six system-change outcomes of the evaluation framework (report section 3), each measured "
         "by explicit network indicators on two snapshots of the graph: the baseline and the end of the "
         "programme. Delta = end minus baseline. 'n/a' marks a share whose denominator is zero.",
+        "Outcome 4 counts assets created in a period, and the programme period is empty on the "
+        "baseline date, so its baseline column would be 0 by construction. It shows instead the "
+        "assets created in the period of the same length before the baseline (dated assets only), "
+        "so its delta compares the programme period with the one before it; its table note gives "
+        "the dates.",
         "A snapshot keeps the relationships running on its date (start on or before it, no end before "
         "it) and the actors that existed then. Relationships without a start date are in every "
         "snapshot (see Data coverage).",

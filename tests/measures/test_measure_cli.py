@@ -71,7 +71,7 @@ def test_outcomes_default_dates_from_programme():
     rows = {(x["measured_by"], x["indicator"]): x for x in json.loads(r.output)}
     x = rows[("anchor_linking_ties", "linking_ties_to_micro")]
     assert (x["baseline"], x["end"], x["delta"], x["baseline_date"], x["end_date"]) == \
-        (4, 9, 5, "2017-01-01", "2019-12-31")
+        (3, 8, 5, "2017-01-01", "2019-12-31")
 
 
 def test_outcomes_without_dates_is_a_usage_error():

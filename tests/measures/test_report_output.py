@@ -45,8 +45,8 @@ def test_sections_and_headline_numbers(snapshots):
     assert ids == ["headline", "ties", "brokerage", "blocks", "holes", "communities", "reach", "methods",
                    "coverage"]
     md = render_markdown(rep)
-    # outcome 1, linking ties to micro assets: 4 at baseline, 9 at end (hand count, test_system_change)
-    assert "| linking_ties_to_micro | 4 | 9 | 5 |" in md
+    # outcome 1, linking ties to micro assets: 3 at baseline, 8 at end (hand count, test_system_change)
+    assert "| linking_ties_to_micro | 3 | 8 | 5 |" in md
     assert "Outcome 1: Anchors link to micro assets" in md
     assert "Szreter" in md and "Gould" in md and "Burt" in md and "Krackhardt" in md
     assert "docs/measures.md" in md and "docs/outcomes.md" in md

@@ -19,7 +19,7 @@ HEADLINE = (
     (3, "people_asset_connectedness", "share_connected", "share of people within 2 hops of an asset"),
     (4, "new_community_assets", "new_assets", "new community assets"),
     (5, "recognition_ties", "recognition_ties", "recognition ties to community assets"),
-    (6, "anchor_community_reciprocity", "reciprocity", "reciprocity of macro-micro ties"),
+    (6, "anchor_community_reciprocity", "reciprocity", "reciprocity of anchor-community ties"),
 )
 
 
@@ -187,7 +187,10 @@ def outcomes(baseline, end, fmt, output, ctx_data):
     rows = system_change(ctx_data.source(), baseline=baseline, end=end)
     cols = ["outcome", "measured_by", "indicator", "baseline", "end", "delta"]
     if fmt in ("json", "nl", "csv"):
-        cols += ["baseline_date", "end_date", "label", "definition"]
+        cols += ["baseline_date", "end_date", "label", "definition", "note"]
+    else:
+        for note in sorted({(r["outcome"], r["note"]) for r in rows if r["note"]}):
+            echo_err(f"note, outcome {note[0]}: {note[1]}")
     emit([{c: r[c] for c in cols} for r in rows], fmt, output, cols)
 
 
@@ -228,7 +231,7 @@ def report(out_dir, baseline, end, ctx_data):
 
 def demo_measures(ctx_data, out_dir) -> list:
     """Headline measures and the report for ``useit demo``: returns the lines to print."""
-    from ..metrics.outcomes import outcome_values
+    from ..metrics.outcomes import outcome_rows
     from ..metrics.reach import reach_summary
     from ..report import write_report
 
@@ -236,11 +239,12 @@ def demo_measures(ctx_data, out_dir) -> list:
         rep, G_b, G_e = _build(ctx_data, None, None)
     except UsageError as exc:
         return [f"measures: skipped ({exc.message})"]
-    since = G_b.graph.get("as_of")
-    vb, ve = outcome_values(G_b, since), outcome_values(G_e, since)
+    rows = {(r["measured_by"], r["indicator"]): r for r in outcome_rows(G_b, G_e, since=G_b.graph.get("as_of"))}
     lines = [f"outcomes ({G_b.graph.get('as_of')} -> {G_e.graph.get('as_of')}):"]
     for n, name, key, text in HEADLINE:
-        lines.append(f"  {n}. {text}: {_short(vb[name][key])} -> {_short(ve[name][key])}")
+        r = rows[(name, key)]
+        lines.append(f"  {n}. {text}: {_short(r['baseline'])} -> {_short(r['end'])}"
+                     + (" (baseline: the matching earlier period)" if r["note"] and "earlier" in r["note"] else ""))
     rb, re_ = reach_summary(G_b), reach_summary(G_e)
     lines.append(f"  micro assets with a path to a macro asset: {_short(rb['share_reach_macro'])} -> "
                  f"{_short(re_['share_reach_macro'])}")

@@ -31,10 +31,17 @@ Each function takes the projected ``MultiDiGraph`` and returns a plain dict of n
 ``project_graph(..., as_of=...)``) and returns one row per indicator with the delta.
 ``docs/outcomes.md`` gives the definitions, the report's wording and the limitations.
 
-Node classes used (attributes from ``docs/graph-model.md``): *anchor* = type ``AnchorInstitution``
-or a subclass (:func:`useit_graph.metrics.reach.is_anchor`); *macro* / *micro* = ``tier``;
-*community asset* = micro tier and kind organisation, cohort or physical asset; *people* = kind
-cohort or person.
+Node classes used (attributes from ``docs/graph-model.md``), each defined once:
+
+* *anchor* = type ``AnchorInstitution`` or a subclass (:func:`useit_graph.metrics.reach.is_anchor`);
+* *community asset* = *micro asset* = micro tier and kind organisation or cohort
+  (:func:`useit_graph.metrics.reach.is_micro_asset`, the same test reach and legacy use): the
+  community's own organisations and groups of people. Persons (individual residents) and
+  physical assets (land, buildings, spaces) are micro-tier nodes but not community assets;
+  where an outcome concerns them they are counted apart and named as such;
+* *macro* = ``tier == "macro"`` (anchors and other large bodies: developers, contractors,
+  funders); *intermediary* = ``tier == "intermediary"`` (support organisations, programme teams);
+* *people* = kind cohort or person; *physical asset* = kind ``physical_asset``.
 
 References
 ----------
@@ -54,7 +61,7 @@ import datetime as _dt
 import math
 
 from useit_graph.errors import UsageError
-from useit_graph.metrics.reach import is_anchor, multi_source_distances
+from useit_graph.metrics.reach import is_anchor, is_micro_asset, multi_source_distances
 
 __all__ = [
     "OUTCOMES",
@@ -67,6 +74,7 @@ __all__ = [
     "anchor_community_reciprocity",
     "outcome_values",
     "outcome_rows",
+    "prior_period_start",
     "programme_period",
     "outcome_metadata",
     "system_change",
@@ -78,7 +86,6 @@ RESOURCE_TYPES = ("Funding", "Procurement", "Commissioning", "Employment")
 EARNED_TYPES = ("Procurement", "Commissioning", "Employment")
 #: Relationship types whose edge target is the party providing a service or goods.
 PROVIDER_TYPES = ("Procurement", "Commissioning")
-COMMUNITY_KINDS = frozenset({"organisation", "cohort", "physical_asset"})
 PEOPLE_KINDS = frozenset({"cohort", "person"})
 #: Outcome 5's recognising sectors: category -> (types, macro-tier groups) that qualify.
 RECOGNISERS = {
@@ -97,8 +104,12 @@ def _types(d):
     return {d.get("type")} | set(d.get("types") or ())
 
 
-def _is_community_asset(d):
-    return d.get("tier") == "micro" and d.get("kind") in COMMUNITY_KINDS
+#: The one test of a community asset: :func:`useit_graph.metrics.reach.is_micro_asset`.
+is_community_asset = is_micro_asset
+
+
+def _is_physical(d):
+    return d.get("kind") == "physical_asset"
 
 
 def _gbp_once(edges):
@@ -119,14 +130,16 @@ def anchor_linking_ties(G) -> dict:
 
     A *linking* tie crosses tiers of the power gradient (Szreter & Woolcock 2004 [1]_; edge
     attribute ``tie``). Counted: every edge, either direction, with ``tie == "linking"`` between
-    an anchor institution and a micro-tier node.
+    an anchor institution and a micro asset (community asset: micro-tier organisation or
+    cohort, :func:`useit_graph.metrics.reach.is_micro_asset`). Ties to persons and physical
+    assets do not count.
 
     Returns
     -------
     dict
         ``anchors``; ``linking_ties_to_micro`` (edges); ``anchors_linked`` (anchors with >= 1
         such tie) and ``share_anchors_linked`` (of anchors); ``mean_ties_per_anchor``
-        (edges / anchors); ``micro_linked`` (distinct micro nodes with such a tie);
+        (edges / anchors); ``micro_linked`` (distinct micro assets with such a tie);
         ``definition``.
 
     Examples
@@ -135,8 +148,10 @@ def anchor_linking_ties(G) -> dict:
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("u", tier="macro", types=["University", "AnchorInstitution"])
     >>> G.add_node("h", tier="macro", types=["NHSTrust", "AnchorInstitution"])
-    >>> G.add_node("g", tier="micro")
+    >>> G.add_node("g", tier="micro", kind="organisation")
+    >>> G.add_node("p", tier="micro", kind="person")
     >>> _ = G.add_edge("u", "g", tie="linking"); _ = G.add_edge("g", "u", tie="linking")
+    >>> _ = G.add_edge("h", "p", tie="linking")  # a person is not a micro asset
     >>> r = anchor_linking_ties(G)
     >>> r["linking_ties_to_micro"], r["share_anchors_linked"], r["mean_ties_per_anchor"]
     (2, 0.5, 1.0)
@@ -148,7 +163,7 @@ def anchor_linking_ties(G) -> dict:
         if d.get("tie") != "linking":
             continue
         for a, m in ((u, v), (v, u)):
-            if a in anchors and G.nodes[m].get("tier") == "micro":
+            if a in anchors and is_micro_asset(G.nodes[m]):
                 per_anchor[a] += 1
                 micro.add(m)
                 break
@@ -162,8 +177,9 @@ def anchor_linking_ties(G) -> dict:
         "mean_ties_per_anchor": _share(ties, len(anchors)),
         "micro_linked": len(micro),
         "definition": "Edges (either direction) labelled linking between an anchor institution "
-                      "(type AnchorInstitution or subclass) and a micro-tier node; share of anchors "
-                      "with at least one; edges per anchor; distinct micro nodes reached.",
+                      "(type AnchorInstitution or subclass) and a micro asset (micro-tier organisation "
+                      "or cohort; not persons or physical assets); share of anchors with at least one; "
+                      "edges per anchor; distinct micro assets reached.",
     }
 
 
@@ -172,48 +188,57 @@ def anchor_resource_flows(G) -> dict:
 
     Counted: directed edges of :data:`RESOURCE_TYPES` (Funding, Procurement, Commissioning,
     Employment; money flows from edge source to edge target) from a macro-tier node to a
-    micro- or intermediary-tier node. Amounts are ``value_gbp``, each relationship counted once
-    even when it has several recipients (its amount is not split between them).
+    community asset (micro asset: micro-tier organisation or cohort). Money to intermediaries
+    (support organisations, programme teams) is not money to the community: it is reported
+    apart, as ``gbp_macro_to_intermediary``. Amounts are ``value_gbp``, each relationship
+    counted once even when it has several recipients (its amount is not split between them).
 
     Returns
     -------
     dict
-        ``flows`` (edges), ``flows_valued`` and ``share_flows_valued`` (edges with an amount),
-        ``gbp_macro_to_community`` (to micro and intermediary), ``gbp_macro_to_micro``,
-        ``gbp_anchor_to_community`` (source an anchor institution), ``flows_anchor_to_micro``
-        (edges), ``definition``.
+        ``flows`` (edges to community assets), ``flows_valued`` and ``share_flows_valued``
+        (those with an amount), ``gbp_macro_to_community``, ``gbp_anchor_to_community`` (source
+        an anchor institution), ``flows_anchor_to_community`` (edges),
+        ``flows_macro_to_intermediary`` and ``gbp_macro_to_intermediary``, ``definition``.
 
     Examples
     --------
     >>> import networkx as nx
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("c", tier="macro", types=["LocalAuthority", "AnchorInstitution"])
-    >>> G.add_node("g", tier="micro"); G.add_node("s", tier="intermediary")
+    >>> G.add_node("g", tier="micro", kind="organisation"); G.add_node("s", tier="intermediary")
+    >>> G.add_node("k", tier="micro", kind="cohort")
     >>> _ = G.add_edge("c", "g", rel="r1", rel_type="Funding", value_gbp=1000.0, directed=True)
-    >>> _ = G.add_edge("c", "s", rel="r2", rel_type="Procurement", value_gbp=None, directed=True)
+    >>> _ = G.add_edge("c", "k", rel="r2", rel_type="Employment", value_gbp=None, directed=True)
+    >>> _ = G.add_edge("c", "s", rel="r3", rel_type="Procurement", value_gbp=400.0, directed=True)
     >>> r = anchor_resource_flows(G)
-    >>> r["flows"], r["share_flows_valued"], r["gbp_macro_to_micro"], r["gbp_anchor_to_community"]
-    (2, 0.5, 1000.0, 1000.0)
+    >>> r["flows"], r["share_flows_valued"], r["gbp_macro_to_community"], r["gbp_macro_to_intermediary"]
+    (2, 0.5, 1000.0, 400.0)
     """
-    flows = []
+    flows, to_intermediary = [], []
     for u, v, d in G.edges(data=True):
         if d.get("rel_type") not in RESOURCE_TYPES or not d.get("directed", True):
             continue
-        if G.nodes[u].get("tier") == "macro" and G.nodes[v].get("tier") in ("micro", "intermediary"):
+        if G.nodes[u].get("tier") != "macro":
+            continue
+        if is_community_asset(G.nodes[v]):
             flows.append((u, v, d))
+        elif G.nodes[v].get("tier") == "intermediary":
+            to_intermediary.append(d)
     valued = sum(1 for _u, _v, d in flows if d.get("value_gbp") is not None)
     return {
         "flows": len(flows),
         "flows_valued": valued,
         "share_flows_valued": _share(valued, len(flows)),
         "gbp_macro_to_community": _gbp_once(d for _u, _v, d in flows),
-        "gbp_macro_to_micro": _gbp_once(d for _u, v, d in flows if G.nodes[v].get("tier") == "micro"),
         "gbp_anchor_to_community": _gbp_once(d for u, _v, d in flows if is_anchor(G.nodes[u])),
-        "flows_anchor_to_micro": sum(1 for u, v, _d in flows
-                                     if is_anchor(G.nodes[u]) and G.nodes[v].get("tier") == "micro"),
+        "flows_anchor_to_community": sum(1 for u, _v, _d in flows if is_anchor(G.nodes[u])),
+        "flows_macro_to_intermediary": len(to_intermediary),
+        "gbp_macro_to_intermediary": _gbp_once(to_intermediary),
         "definition": "Directed Funding/Procurement/Commissioning/Employment edges from a macro-tier "
-                      "node to a micro- or intermediary-tier node; GBP = sum of uit:amountGBP, each "
-                      "relationship once; unvalued edges count as flows but add no GBP.",
+                      "node to a community asset (micro-tier organisation or cohort); GBP = sum of "
+                      "uit:amountGBP, each relationship once; unvalued edges count as flows but add no "
+                      "GBP. Money to intermediaries is reported apart and is not community money.",
     }
 
 
@@ -275,27 +300,47 @@ def _iso(date):
         raise UsageError(f"not an ISO date: {text!r}", hint="write dates as YYYY-MM-DD") from exc
 
 
-def new_community_assets(G, since=None) -> dict:
+def _is_new(d, since, until, count_created_during):
+    created = _iso(d.get("created"))
+    if created is not None:
+        return (since is None or created > since) and (until is None or created <= until), True
+    new = count_created_during and bool(d.get("created_during")) and (
+        since is None or until is None or until > since)
+    return new, False
+
+
+def new_community_assets(G, since=None, *, count_created_during: bool = True) -> dict:
     r"""Outcome 4: community assets created in the period.
 
-    A community asset (micro tier; organisation, cohort or physical asset) is *new* when its
+    A community asset (micro asset: micro-tier organisation or cohort) is *new* when its
     ``created`` date lies in (`since`, snapshot date], the snapshot date being
     ``G.graph["as_of"]`` (no upper bound for an undated projection). An asset with no date but
     ``created_during`` (created during the programme) counts as new once the snapshot date is
     after `since`: the projection already drops it until its first relationship starts.
+    Physical assets (land, buildings, spaces) created in the period are counted apart, by the
+    same rule, as ``new_physical_assets``; they are not community assets (see the module
+    docstring) and are not in ``new_assets``.
+
+    On the baseline snapshot with `since` = the baseline date the period is empty, so every count
+    is 0 by construction. :func:`outcome_rows` therefore puts, in the baseline column, the
+    assets created in the *matching earlier period* (the same length, ending at the baseline),
+    with ``count_created_during=False``: ``uit:createdDuring`` names the programme, which had
+    not started then.
 
     Parameters
     ----------
     G : networkx.MultiDiGraph
     since : str or datetime.date, optional
         Start of the period (the baseline). ``None``: no lower bound.
+    count_created_during : bool, optional (default=True)
+        Count undated assets marked ``created_during`` as new.
 
     Returns
     -------
     dict
         ``community_assets``; ``new_assets`` and ``share_new``; ``new_dated`` (with a
         ``created`` date) and ``new_created_during`` (undated); ``new_organisations``,
-        ``new_physical_assets``; ``definition``.
+        ``new_cohorts``; ``new_physical_assets``; ``definition``.
 
     Examples
     --------
@@ -303,6 +348,7 @@ def new_community_assets(G, since=None) -> dict:
     >>> G = nx.MultiDiGraph(as_of="2019-12-31")
     >>> G.add_node("old", tier="micro", kind="organisation", created="2010-01-01")
     >>> G.add_node("se", tier="micro", kind="organisation", created="2018-05-01")
+    >>> G.add_node("co", tier="micro", kind="cohort", created=None, created_during="p")
     >>> G.add_node("hub", tier="micro", kind="physical_asset", created=None, created_during="p")
     >>> r = new_community_assets(G, since="2016-11-01")
     >>> r["new_assets"], r["new_physical_assets"], r["share_new"]
@@ -310,19 +356,19 @@ def new_community_assets(G, since=None) -> dict:
     """
     since = _iso(since)
     until = _iso(G.graph.get("as_of"))
-    assets = [(v, d) for v, d in G.nodes(data=True) if _is_community_asset(d)]
-    dated, during, orgs, physical = 0, 0, 0, 0
+    assets = [(v, d) for v, d in G.nodes(data=True) if is_community_asset(d)]
+    dated, during, orgs, cohorts = 0, 0, 0, 0
     for _v, d in assets:
-        created = _iso(d.get("created"))
-        if created is not None:
-            new = (since is None or created > since) and (until is None or created <= until)
+        new, has_date = _is_new(d, since, until, count_created_during)
+        if has_date:
             dated += new
         else:
-            new = bool(d.get("created_during")) and (since is None or until is None or until > since)
             during += new
         if new:
             orgs += d.get("kind") == "organisation"
-            physical += d.get("kind") == "physical_asset"
+            cohorts += d.get("kind") == "cohort"
+    physical = sum(1 for _v, d in G.nodes(data=True)
+                   if _is_physical(d) and _is_new(d, since, until, count_created_during)[0])
     n_new = dated + during
     return {
         "community_assets": len(assets),
@@ -331,10 +377,12 @@ def new_community_assets(G, since=None) -> dict:
         "new_dated": dated,
         "new_created_during": during,
         "new_organisations": orgs,
+        "new_cohorts": cohorts,
         "new_physical_assets": physical,
-        "definition": "Micro-tier organisations, cohorts and physical assets created after the baseline "
-                      "and by the snapshot date (dcterms:created / uit:foundedDate), or marked "
-                      "uit:createdDuring with no date and present in a snapshot after the baseline.",
+        "definition": "Community assets (micro-tier organisations and cohorts) created after the period "
+                      "start and by the snapshot date (uit:foundedDate), or marked uit:createdDuring "
+                      "with no date and present in a snapshot after the period start; physical assets "
+                      "created are counted apart (new_physical_assets).",
     }
 
 
@@ -352,7 +400,8 @@ def recognition_ties(G) -> dict:
 
     Recognisers: nodes of type ``Developer``, ``LocalAuthority``, ``NHSTrust`` (or macro tier
     in group ``health``) or ``University`` (or macro tier in group ``education``). Counted:
-    edges from a recogniser to a community asset (directed edges with the recogniser as source,
+    edges from a recogniser to a community asset (micro-tier organisation or cohort,
+    :func:`useit_graph.metrics.reach.is_micro_asset`; directed edges with the recogniser as source,
     and undirected ties such as partnerships). ``Recognition`` edges are the explicit
     recognition relationships; the rest are other ties from the same institutions.
 
@@ -381,7 +430,7 @@ def recognition_ties(G) -> dict:
     """
     cats = {v: _categories(d) for v, d in G.nodes(data=True)}
     cats = {v: c for v, c in cats.items() if c}
-    assets = {v for v, d in G.nodes(data=True) if _is_community_asset(d)}
+    assets = {v for v, d in G.nodes(data=True) if is_community_asset(d)}
     rec, other = 0, 0
     by_cat = {c: [0, 0] for c in RECOGNISERS}
     recognised, tied = set(), set()
@@ -416,27 +465,32 @@ def recognition_ties(G) -> dict:
         out[f"ties_{c}"] = r + o
     out["definition"] = (
         "Edges from a developer, local authority, NHS trust / health-sector macro body or university / "
-        "education-sector macro body to a community asset (directed from the institution, or undirected); "
+        "education-sector macro body to a community asset (micro-tier organisation or cohort; directed "
+        "from the institution, or undirected); "
         "Recognition relationships counted apart from other ties; ties_<sector> counts both.")
     return out
 
 
 def anchor_community_reciprocity(G) -> dict:
-    r"""Outcome 6: reciprocity and equity of macro-micro ties.
+    r"""Outcome 6: reciprocity and equity of anchor-community ties.
 
-    On directed edges between a macro-tier and a micro-tier node:
+    On directed edges between an anchor institution (:func:`useit_graph.metrics.reach.is_anchor`)
+    and a community asset (micro-tier organisation or cohort,
+    :func:`useit_graph.metrics.reach.is_micro_asset`). Other macro bodies (developers,
+    contractors, funders, businesses) are not anchors, and persons and physical assets are not
+    community assets, so their ties do not count here:
 
-    * dyadic reciprocity [3]_: of the macro-micro pairs joined by a directed tie, the share
+    * dyadic reciprocity [3]_: of the anchor-community pairs joined by a directed tie, the share
       joined both ways;
-    * the share of those edges whose micro end is the source (the community side acts), and the
-      share where it is the source or the *provider* (target of Procurement or Commissioning:
-      it sells to or works for the institution);
-    * GBP balance on the same edges, (up - down) / (up + down) with up = micro -> macro, down =
-      macro -> micro, in [-1, 1] (the E-I form of Krackhardt & Stern 1988 [4]_), and the share
-      of the downward GBP that is earned (Procurement, Commissioning, Employment) rather than
-      granted (Funding).
+    * the share of those edges whose community end is the source (the community side acts),
+      and the share where it is the source or the *provider* (target of Procurement or
+      Commissioning: it sells to or works for the institution);
+    * GBP balance on the same edges, (up - down) / (up + down) with up = community -> anchor,
+      down = anchor -> community, in [-1, 1] (the E-I form of Krackhardt & Stern 1988 [4]_), and
+      the share of the downward GBP that is earned (Procurement, Commissioning, Employment)
+      rather than granted (Funding).
 
-    Undirected macro-micro ties (partnerships, brokered introductions) are mutual by
+    Undirected anchor-community ties (partnerships, brokered introductions) are mutual by
     construction; ``share_pairs_mutual_or_partner`` counts a pair as mutual if it has one.
 
     Returns
@@ -451,11 +505,14 @@ def anchor_community_reciprocity(G) -> dict:
     --------
     >>> import networkx as nx
     >>> G = nx.MultiDiGraph()
-    >>> for v, t in [("a", "macro"), ("m", "micro"), ("n", "micro")]:
-    ...     G.add_node(v, tier=t)
+    >>> G.add_node("a", tier="macro", types=["NHSTrust", "AnchorInstitution"])
+    >>> G.add_node("dev", tier="macro", types=["Developer"])
+    >>> for v in ("m", "n"):
+    ...     G.add_node(v, tier="micro", kind="organisation")
     >>> _ = G.add_edge("a", "m", rel="r1", rel_type="Funding", directed=True, value_gbp=300.0)
     >>> _ = G.add_edge("m", "a", rel="r2", rel_type="Support", directed=True, value_gbp=None)
     >>> _ = G.add_edge("a", "n", rel="r3", rel_type="Procurement", directed=True, value_gbp=100.0)
+    >>> _ = G.add_edge("dev", "n", rel="r4", rel_type="Funding", directed=True, value_gbp=50.0)
     >>> r = anchor_community_reciprocity(G)
     >>> r["reciprocity"], r["share_community_source"], r["share_community_source_or_provider"]
     (0.5, 0.3333333333333333, 0.6666666666666666)
@@ -467,16 +524,19 @@ def anchor_community_reciprocity(G) -> dict:
     ties, up_src, provider = 0, 0, 0
     down, up = [], []
     for u, v, d in G.edges(data=True):
-        tu, tv = G.nodes[u].get("tier"), G.nodes[v].get("tier")
-        if {tu, tv} != {"macro", "micro"}:
+        du, dv = G.nodes[u], G.nodes[v]
+        if is_anchor(du) and is_micro_asset(dv):
+            anchor, community = u, v
+        elif is_anchor(dv) and is_micro_asset(du):
+            anchor, community = v, u
+        else:
             continue
-        macro, micro = (u, v) if tu == "macro" else (v, u)
         if not d.get("directed", True):
-            undirected_pairs.add((macro, micro))
+            undirected_pairs.add((anchor, community))
             continue
         ties += 1
-        flags = pairs.setdefault((macro, micro), [False, False])
-        if u == micro:
+        flags = pairs.setdefault((anchor, community), [False, False])
+        if u == community:
             flags[1] = True
             up_src += 1
             up.append(d)
@@ -504,9 +564,10 @@ def anchor_community_reciprocity(G) -> dict:
         "gbp_up": gbp_up,
         "gbp_balance": _share(gbp_up - gbp_down, gbp_up + gbp_down),
         "share_gbp_down_earned": _share(earned, gbp_down),
-        "definition": "Directed edges between macro- and micro-tier nodes: share of connected pairs tied "
-                      "both ways; share of edges sent by the micro side (or with it as supplier/provider "
-                      "in Procurement/Commissioning); GBP balance (up - down)/(up + down) over "
+        "definition": "Directed edges between an anchor institution and a community asset (micro-tier "
+                      "organisation or cohort): share of connected pairs tied both ways; share of edges "
+                      "sent by the community side (or with it as supplier/provider in "
+                      "Procurement/Commissioning); GBP balance (up - down)/(up + down) over "
                       "Funding/Procurement/Commissioning/Employment; earned share of downward GBP.",
     }
 
@@ -539,8 +600,29 @@ def _delta(b, e):
     return e - b
 
 
+def prior_period_start(since, end):
+    """Start of the period as long as (`since`, `end`] that ends at `since` (ISO dates).
+
+    Examples
+    --------
+    >>> prior_period_start("2017-01-01", "2019-12-31")
+    '2014-01-03'
+    """
+    a, b = _dt.date.fromisoformat(_iso(since)), _dt.date.fromisoformat(_iso(end))
+    return (a - (b - a)).isoformat()
+
+
 def outcome_rows(G_baseline, G_end, since=None, labels=None) -> list:
     """One row per outcome indicator with its baseline and end values and the delta.
+
+    Outcome 4 (new community assets) counts what was created *in a period*; on the baseline
+    snapshot the programme period (`since`, baseline] is empty, so its baseline column would be
+    0 by construction. When both snapshot dates are known the baseline column holds instead the
+    assets created in the matching earlier period, (`since` - (end - `since`), `since`], with
+    dated assets only (``uit:createdDuring`` names the programme, which had not started), and
+    the row's ``note`` says so; the delta then compares the programme period with the one before
+    it. Without the dates the baseline column stays 0 and the ``note`` says it is 0 by
+    construction.
 
     Parameters
     ----------
@@ -555,11 +637,21 @@ def outcome_rows(G_baseline, G_end, since=None, labels=None) -> list:
     -------
     list of dict
         Keys ``outcome``, ``label``, ``measured_by``, ``indicator``, ``baseline``, ``end``,
-        ``delta`` (end - baseline; ``nan`` propagates), ``definition``; in outcome order, then
-        the indicator order of each function.
+        ``delta`` (end - baseline; ``nan`` propagates), ``definition``, ``note`` (how the baseline
+        column of outcome 4 is defined; empty for the others); in outcome order, then the
+        indicator order of each function.
     """
     labels = labels or {}
     b_vals, e_vals = outcome_values(G_baseline, since), outcome_values(G_end, since)
+    since_iso, base_iso, end_iso = _iso(since), _iso(G_baseline.graph.get("as_of")), _iso(G_end.graph.get("as_of"))
+    if since_iso and base_iso and end_iso and since_iso < end_iso:
+        prior = prior_period_start(since_iso, end_iso)
+        b_vals["new_community_assets"] = new_community_assets(G_baseline, since=prior, count_created_during=False)
+        note4 = (f"baseline column: assets created in the matching earlier period ({prior}, {since_iso}], "
+                 f"dated assets only (uit:foundedDate); end column: created in ({since_iso}, {end_iso}], "
+                 "dated or uit:createdDuring; delta = programme period minus the period before it")
+    else:
+        note4 = "baseline column is 0 by construction: the period starts at the baseline"
     rows = []
     for n, name, _fn in OUTCOMES:
         b, e = b_vals[name], e_vals[name]
@@ -569,7 +661,8 @@ def outcome_rows(G_baseline, G_end, since=None, labels=None) -> list:
             rows.append({
                 "outcome": n, "label": labels.get(n, ""), "measured_by": name, "indicator": key,
                 "baseline": b[key], "end": e[key], "delta": _delta(b[key], e[key]),
-                "definition": b["definition"],
+                "definition": e["definition"],
+                "note": note4 if name == "new_community_assets" else "",
             })
     return rows
 
