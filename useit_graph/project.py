@@ -348,7 +348,7 @@ def _in_snapshot(start, end, as_of) -> bool:
 
 
 def project_graph(source, *, as_of=None, work_package=None, place=None, rel_types=None,
-                  include_activities: bool = True) -> nx.MultiDiGraph:
+                  include_activities: bool = True, keep_isolates: bool | None = None) -> nx.MultiDiGraph:
     """Project RDF (ontology + data) into a typed, dated ``networkx.MultiDiGraph``.
 
     Parameters
@@ -369,6 +369,13 @@ def project_graph(source, *, as_of=None, work_package=None, place=None, rel_type
         Keep relationships of these classes or their subclasses (local names, e.g. ``Funding``).
     include_activities : bool
         Keep projects, programmes and work packages that take part in relationships as nodes.
+    keep_isolates : bool, optional
+        Keep actors with no tie in the result. Default (``None``): keep them in the whole graph
+        and in ``as_of`` snapshots (an actor that exists but has no tie yet is a fact about the
+        snapshot), drop them in a *filtered view* (`work_package`, `place` or `rel_types`
+        given): there the question is the sub-network of those relationships, and keeping every
+        other actor as an isolated node would dilute density, block densities, the brokerage
+        null model, E-I permutations and reach shares. Pass ``True`` to keep them anyway.
 
     Returns
     -------
@@ -393,6 +400,10 @@ def project_graph(source, *, as_of=None, work_package=None, place=None, rel_type
     [('b', 'a', 'FUNDS', 'linking')]
     >>> project_graph(onto + data, as_of="2017-06-30").number_of_edges()
     0
+    >>> project_graph(onto + data, rel_types="Partnership").number_of_nodes()  # filtered: no isolates
+    0
+    >>> project_graph(onto + data, rel_types="Partnership", keep_isolates=True).number_of_nodes()
+    2
     """
     by_pred = _index(source)
     schema = read_schema(by_pred)
@@ -628,6 +639,10 @@ def project_graph(source, *, as_of=None, work_package=None, place=None, rel_type
             if born is not None and str(born) > as_of:
                 gone.append(x)
         G.remove_nodes_from(gone)
+    if keep_isolates is None:
+        keep_isolates = wp_filter is None and place_filter is None and type_filter is None
+    if not keep_isolates:
+        G.remove_nodes_from([x for x in G if G.degree(x) == 0])
     return G
 
 
