@@ -58,3 +58,29 @@ def make_graph(nodes, edges, as_of=None):
         attrs.update(extra)
         G.add_edge(u, v, key=attrs["rel"], **attrs)
     return G
+
+
+def relabel_shuffled(G, mapping, rng):
+    """A new graph of `G`'s class: node v becomes ``mapping[v]``; node, edge and end order shuffled.
+
+    ``nx.relabel_nodes`` keeps insertion order, so an order-dependent measure would pass a
+    relabelling test by accident; this changes names and order (and, for undirected graphs,
+    which end of each edge comes first). Same as ``tests/metrics/shuffled.py``.
+    """
+    H = G.__class__()
+    H.graph.update(G.graph)
+    nodes = list(G.nodes(data=True))
+    rng.shuffle(nodes)
+    for v, d in nodes:
+        H.add_node(mapping[v], **d)
+    edges = list(G.edges(keys=True, data=True)) if G.is_multigraph() else list(G.edges(data=True))
+    rng.shuffle(edges)
+    for e in edges:
+        u, v = e[0], e[1]
+        if not G.is_directed() and rng.random() < 0.5:
+            u, v = v, u
+        if G.is_multigraph():
+            H.add_edge(mapping[u], mapping[v], key=e[2], **e[3])
+        else:
+            H.add_edge(mapping[u], mapping[v], **e[2])
+    return H

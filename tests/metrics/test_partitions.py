@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shuffled import relabel_shuffled
 from useit_graph.errors import MissingNodeAttribute
 from useit_graph.metrics.blocks import attribute_assortativity, block_density, partition
 from useit_graph.metrics.communities import bridging_edges, louvain_communities, modularity
@@ -134,16 +135,24 @@ def _labelled(seed, k, directed):
 
 
 @settings(max_examples=80, deadline=None)
-@given(labelled_graphs)
-def test_ranges_and_relabelling(G):
-    mapping = {v: f"v{v}" for v in G}
-    H = nx.relabel_nodes(G, mapping)
+@given(labelled_graphs, st.randoms(use_true_random=False))
+def test_ranges_and_relabelling(G, rnd):
+    """New names with shuffled node, edge and end order (relabel_shuffled) change no value."""
+    names = [f"v{v}" for v in G]
+    rnd.shuffle(names)
+    mapping = dict(zip(G, names))
+    H = relabel_shuffled(G, mapping, rnd)
     ei = ei_index(G)
     assert math.isnan(ei) or -1 <= ei <= 1
     assert ei_index(H) == pytest.approx(ei, nan_ok=True)
     for f in (bridging_share, node_ei_index, blau_index, iqv):
         a, b = f(G), f(H)
         assert {mapping[v]: x for v, x in a.items()} == pytest.approx(b, nan_ok=True)
+    assert group_ei_index(G) == pytest.approx(group_ei_index(H), nan_ok=True)
+    da, db = block_density(G), block_density(H)
+    assert set(da) == set(db)
+    for g in da:
+        assert da[g] == pytest.approx(db[g], nan_ok=True)
     for v, s in bridging_share(G).items():
         assert math.isnan(s) or 0 <= s <= 1
         if not math.isnan(s):

@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shuffled import relabel_shuffled
 from useit_graph.metrics import structural_holes as sh
 from useit_graph.metrics.structural_holes import (
     constraint,
@@ -247,13 +248,17 @@ def test_block_boundaries_do_not_change_results(monkeypatch):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(0, 10_000), st.booleans())
-def test_relabelling_changes_nothing(seed, directed):
-    G = random_graph(seed, directed, weighted=True, n=15, p=0.25)
-    mapping = {v: f"n{(v * 7) % 15}" for v in G}
-    H = nx.relabel_nodes(G, mapping)
+@given(st.integers(0, 10_000), st.booleans(), st.booleans(), st.randoms(use_true_random=False))
+def test_relabelling_changes_nothing(seed, directed, weighted, rnd):
+    """New names and a shuffled node, edge and end order (relabel_shuffled) change no value."""
+    G = random_graph(seed, directed, weighted=weighted, n=15, p=0.25)
+    names = [f"n{i}" for i in range(15)]
+    rnd.shuffle(names)
+    mapping = dict(zip(G, names))
+    H = relabel_shuffled(G, mapping, rnd)
+    weight = "weight" if weighted else None
     for f in (constraint, effective_size, hierarchy, efficiency):
-        a, b = f(G, weight="weight"), f(H, weight="weight")
+        a, b = f(G, weight=weight), f(H, weight=weight)
         for v in G:
             assert (math.isnan(a[v]) and math.isnan(b[mapping[v]])) or a[v] == pytest.approx(
                 b[mapping[v]], rel=1e-9)
