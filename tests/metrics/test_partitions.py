@@ -100,6 +100,28 @@ def test_blau_and_iqv_by_hand():
     assert math.isnan(iqv(G)[0])
 
 
+def test_blau_and_iqv_directed_hand_value():
+    """Ego e (group z): e->a, b->e, e<->c, a self-loop e->e. Contacts are in- and
+    out-neighbours, distinct, ego excluded: {a (x), b (y), c (x)} -> shares 2/3, 1/3 ->
+    B = 1 - (4/9 + 1/9) = 4/9; K = 3 groups in the graph (x, y, z) -> IQV = 4/9 * 3/2 = 2/3.
+    b only sends: its one contact e -> B = 0."""
+    D = nx.DiGraph([("e", "a"), ("b", "e"), ("e", "c"), ("c", "e"), ("e", "e")])
+    nx.set_node_attributes(D, {"e": "z", "a": "x", "b": "y", "c": "x"}, "group")
+    assert blau_index(D)["e"] == pytest.approx(4 / 9)
+    assert iqv(D)["e"] == pytest.approx(2 / 3)
+    assert blau_index(D)["b"] == 0.0
+
+
+def test_blau_and_iqv_multigraph_hand_value():
+    """Ego e (x) with e-a twice (a: x) and e-b once (b: y). Parallel edges do not count twice:
+    contacts {a, b} -> B = 1 - (1/4 + 1/4) = 1/2 (counting edges would give 1 - (4/9 + 1/9) =
+    4/9); K = 2 -> IQV = 1."""
+    M = nx.MultiGraph([("e", "a"), ("e", "a"), ("e", "b")])
+    nx.set_node_attributes(M, {"e": "x", "a": "x", "b": "y"}, "group")
+    assert blau_index(M)["e"] == pytest.approx(1 / 2)
+    assert iqv(M)["e"] == pytest.approx(1.0)
+
+
 def test_louvain_seeded_and_karate_factions():
     G = nx.karate_club_graph()
     a = louvain_communities(G, seed=5)

@@ -15,7 +15,8 @@ Conventions (the same for every function here; see ``docs/measures.md``):
 * **Self-loops are ignored** (as igraph does; networkx counts them).
 * **Parallel edges** of a multigraph are one tie whose weight is the **sum** of their weights
   (their **count** when ``weight=None``), as igraph and networkx's whole-graph code do.
-* **Zero-weight edges** are no tie. Negative or non-finite weights raise ``ValueError``.
+* **Zero-weight edges** are no tie (python-igraph keeps a zero-weight neighbour as a contact, so it
+  differs there; see :func:`constraint`). Negative or non-finite weights raise ``ValueError``.
 * A node's **contacts** are its distinct neighbours, in- and out- (self excluded). A node that
   only *receives* ties therefore has contacts and gets a finite value, the same value igraph
   gives (networkx's ``nodes=`` path returns ``nan`` for it).
@@ -165,9 +166,13 @@ def constraint(G, nodes=None, weight=None):
     Notes
     -----
     Equals python-igraph's ``Graph.constraint(weights=...)`` including on directed graphs and
-    multigraphs; differs from networkx when `G` has self-loops or parallel edges (networkx
-    counts a self-loop as a contact) and for nodes that only receive ties (networkx's ``nodes=``
-    path returns ``nan``). Time O(sum over ties i-j of d_j) for the requested rows.
+    multigraphs, on graphs without zero weights. A weight-0 edge is no tie here (its other end is
+    no contact), while igraph 1.0 keeps that end as a contact and adds its indirect term (a
+    node tied with weight 1 to j and weight 0 to q, with j - q tied, gets 1 from us and 1.25
+    from igraph); with zero weights we equal igraph on the graph with those edges deleted.
+    Differs from networkx when `G` has self-loops or parallel edges (networkx counts a
+    self-loop as a contact) and for nodes that only receive ties (networkx's ``nodes=`` path
+    returns ``nan``). Time O(sum over ties i-j of d_j) for the requested rows.
 
     References
     ----------
