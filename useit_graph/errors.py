@@ -42,6 +42,21 @@ class SeedSyntaxError(UseitGraphError):
     """An RDF file does not parse (the message names file and line)."""
 
 
+class RdfFileError(SeedSyntaxError):
+    """An RDF file cannot be read, decoded or parsed, with the parts as data.
+
+    ``file`` and ``line`` (None when unknown) say where, ``problem`` what is wrong (with the parser's
+    own cause, e.g. ``Prefix "rdfs:" not bound``) and ``hint`` the fix, so that ``useit validate
+    --json`` can report the error as a finding.
+    """
+
+    def __init__(self, message, file=None, line=None, problem="", hint=None, link=None):
+        super().__init__(message, hint, link)
+        self.file = file
+        self.line = line
+        self.problem = problem or message
+
+
 class SeedsDoNotConform(UseitGraphError):
     """The data does not conform to the SHACL shapes; ``findings`` holds every finding."""
 

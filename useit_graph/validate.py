@@ -5,11 +5,14 @@ validation report): every finding is returned, the function never stops at the f
 raises on non-conformance; the caller decides (the CLI exits 1, ``require_conformance`` raises
 :class:`~useit_graph.errors.SeedsDoNotConform`).
 
-Two checks run:
+Three checks run:
 
 1. *Vocabulary*: every ``uit:`` class and property the data uses is defined in the ontology
    (SHACL alone would accept a typo such as ``uit:SocialEnterprize``: no shape targets it).
-2. *Shapes*: pySHACL [1]_ over the union of the ontology and the data, so ``rdfs:subClassOf`` and
+2. *Literals*: every typed literal is a valid value of its datatype (``"2018-13-01"^^xsd:date`` is
+   not a date; ``"INF"^^xsd:decimal`` is not a decimal [3]_). The shape result for such a value is
+   replaced by this finding, which says what is wrong with the value itself.
+3. *Shapes*: pySHACL [1]_ over the union of the ontology and the data, so ``rdfs:subClassOf`` and
    ``rdfs:subPropertyOf`` are honoured, with no extra inference (RDFS inference would infer the very
    types the shapes check, and hide errors).
 
@@ -17,21 +20,25 @@ References
 ----------
 .. [1] Sommer, A., Car, N. (2022). pySHACL. https://github.com/RDFLib/pySHACL
 .. [2] W3C (2017). Shapes Constraint Language (SHACL). https://www.w3.org/TR/shacl/
+.. [3] W3C (2012). XML Schema Definition Language 1.1 Part 2: Datatypes, sections 3.3.3 (decimal)
+   and 3.3.9 (date). https://www.w3.org/TR/xmlschema11-2/
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import OWL
+from rdflib.namespace import OWL, XSD
 
 from .errors import SeedsDoNotConform
-from .load import SourceIndex, dataset_graph
+from .load import SourceIndex, dataset_graph, quiet_literal_warnings
 from .namespaces import UIT, curie
 
-__all__ = ["Finding", "validate_dataset", "vocabulary_findings", "require_conformance", "load_shapes"]
+__all__ = ["Finding", "validate_dataset", "vocabulary_findings", "literal_findings", "require_conformance",
+           "load_shapes"]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _UIT = str(UIT._NS)
@@ -133,6 +140,68 @@ def vocabulary_findings(data: Graph, ontology: Graph, index: SourceIndex | None 
     return findings
 
 
+#: Lexical forms that rdflib accepts but XSD does not (XSD 1.1 Part 2, 3.3.3 and 3.3.13):
+#: an xsd:decimal has no exponent and no INF/NaN; an xsd:integer has no fraction.
+_LEXICAL = {
+    XSD.decimal: re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+    XSD.integer: re.compile(r"[+-]?\d+"),
+}
+_EXAMPLES = {
+    XSD.date: ("a valid date", 'write a real calendar date as YYYY-MM-DD, e.g. "2018-12-01"^^xsd:date'),
+    XSD.dateTime: ("a valid date-time", 'write e.g. "2018-12-01T09:30:00"^^xsd:dateTime'),
+    XSD.gYear: ("a valid year", 'write four digits, e.g. "2018"^^xsd:gYear'),
+    XSD.decimal: ("a valid decimal number", "write a plain number without exponent, INF or NaN, e.g. 300000 or 1500.50"),
+    XSD.integer: ("a valid whole number", "write digits only, e.g. 80"),
+    XSD.boolean: ("true or false", "write true or false"),
+}
+
+
+def ill_typed(lit) -> bool:
+    """True when a typed literal's lexical form is not a value of its datatype.
+
+    Examples
+    --------
+    >>> from rdflib import Literal, XSD
+    >>> ill_typed(Literal("2018-13-01", datatype=XSD.date)), ill_typed(Literal("INF", datatype=XSD.decimal))
+    (True, True)
+    >>> ill_typed(Literal("2018-12-01", datatype=XSD.date)), ill_typed(Literal("1500.50", datatype=XSD.decimal))
+    (False, False)
+    """
+    if not isinstance(lit, Literal) or lit.datatype is None:
+        return False
+    if getattr(lit, "ill_typed", False):
+        return True
+    pattern = _LEXICAL.get(lit.datatype)
+    return bool(pattern) and not pattern.fullmatch(str(lit).strip())
+
+
+def literal_findings(data: Graph, index: SourceIndex | None = None) -> list[Finding]:
+    """Findings for typed literals whose value is not valid for their datatype.
+
+    rdflib keeps such a literal (``Literal.ill_typed``) and pySHACL then reports only that the
+    property is missing or of the wrong type; this finding names the value, its line and the fix.
+
+    Examples
+    --------
+    >>> from rdflib import Graph
+    >>> with quiet_literal_warnings():
+    ...     g = Graph().parse(data='<urn:r> <https://w3id.org/useit-graph/ns#startDate> '
+    ...         '"2018-13-01"^^<http://www.w3.org/2001/XMLSchema#date> .', format="turtle")
+    >>> [f.message for f in literal_findings(g)]
+    ["'2018-13-01' is not a valid date (xsd:date)"]
+    """
+    findings = []
+    for s, p, o in data:
+        if not ill_typed(o):
+            continue
+        loc = index.locate_literal(s, str(o)) if index is not None else None
+        what, fix = _EXAMPLES.get(o.datatype, (f"a valid {curie(o.datatype)}", f"write a valid {curie(o.datatype)}"))
+        findings.append(Finding(loc[0] if loc else None, loc[1] if loc else None, curie(s), curie(p), str(o),
+                                "Violation", f"{str(o)!r} is not {what} ({curie(o.datatype)})", fix,
+                                "uit:LiteralCheck"))
+    return findings
+
+
 def _closest(name: str, options: list[str]) -> str:
     import difflib
 
@@ -173,17 +242,21 @@ def validate_dataset(dataset, shapes: Graph, ontology: Graph | None = None,
             data_graph.add(t)
     onto_view = ontology if ontology is not None else data_graph
     findings = vocabulary_findings(data, onto_view, index)
+    findings += literal_findings(data, index)
 
-    conforms, report, _text = validate(
-        data_graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
-        abort_on_first=False, meta_shacl=False,
-    )
+    with quiet_literal_warnings():
+        conforms, report, _text = validate(
+            data_graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+            abort_on_first=False, meta_shacl=False,
+        )
     for result in _leaf_results(report):
         focus = report.value(result, SH.focusNode)
         if not include_ontology_terms and str(focus).startswith(_UIT):
             continue
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
+        if ill_typed(value):
+            continue  # reported by literal_findings as "is not a valid date", with its own line
         severity = report.value(result, SH.resultSeverity)
         shape = report.value(result, SH.sourceShape)
         # the message of the property shape, else the node shape, else pySHACL's own text
@@ -249,5 +322,5 @@ def require_conformance(findings: list[Finding], what: str = "the data") -> None
         )
 
 
-__all__.append("errors_only")
+__all__ += ["errors_only", "ill_typed"]
 _ = RDFS
