@@ -139,3 +139,37 @@ def _g(triples):
 def test_python_cli_py_works():
     r = subprocess.run([sys.executable, "cli.py", "--version"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0 and "useit" in r.stdout
+
+
+def test_import_xlsx_with_named_sheets(tmp_path):
+    """--entity-sheet/--relationship-sheet read other sheet names (the missing-sheet error points to them)."""
+    import csv
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet, fname in (("Orgs", "entities.csv"), ("Links", "relationships.csv")):
+        ws = wb.create_sheet(sheet)
+        with open(ROOT / "examples" / "import" / fname, encoding="utf-8") as fh:
+            for row in csv.reader(fh):
+                ws.append(row)
+    book = tmp_path / "map.xlsx"
+    wb.save(book)
+    out = tmp_path / "x.ttl"
+    r = CliRunner().invoke(main, ["import", str(book), "-o", str(out)])
+    assert r.exit_code == 1 and "no sheet named 'Entities' (the workbook has: Orgs, Links)" in r.output, r.output
+    assert not out.exists()
+    r = CliRunner().invoke(main, ["import", str(book), "--entity-sheet", "Orgs", "--relationship-sheet", "Links",
+                                  "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["summary", "--no-seeds", "--data", str(out), "--json"])
+    s = json.loads(r.stdout)
+    assert (s["nodes"], s["relationships"]) == (5, 4)  # examples/import: 5 entities, 4 relationships
+
+
+def test_validate_table_names_the_cause_of_a_parse_error():
+    bad = ROOT / "tests" / "fixtures" / "bad" / "malformed.ttl"
+    r = CliRunner().invoke(main, ["validate", str(bad)])
+    assert r.exit_code == 1
+    assert 'Prefix "rdfs:" not bound' in r.output and "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#>" in r.output

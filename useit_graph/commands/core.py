@@ -8,19 +8,49 @@ from pathlib import Path
 
 import click
 
-from ..errors import ImportFileError, SeedsDoNotConform, UsageError
+from ..errors import ImportFileError, UsageError
 from ._common import data_options, echo_err, emit, output_options
 
 
-def _findings(ctx_data, files):
+_SPREADSHEETS = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def _check_rdf_files(files) -> None:
+    """Usage errors (exit 2) for files ``useit validate`` cannot read: spreadsheets and unknown suffixes."""
+    from ..load import _FORMATS
+
+    for f in files:
+        suffix = Path(f).suffix.lower()
+        if suffix in _SPREADSHEETS:
+            raise UsageError(
+                f"{f}: `useit validate` checks RDF files (Turtle, N-Triples, ...), not spreadsheets",
+                hint="import the tables first, which checks every row and validates the result: "
+                     "`useit import entities.csv relationships.csv -o data.ttl` (see docs/import.md), "
+                     "then `useit validate data.ttl`")
+        if suffix not in _FORMATS:
+            raise UsageError(f"{f}: unknown RDF file type {suffix!r}",
+                             hint="use one of " + ", ".join(sorted(_FORMATS)))
+
+
+def _syntax_finding(exc):
+    """A parse error as a :class:`~useit_graph.validate.Finding`, for the JSON/CSV output."""
+    from ..validate import Finding
+
+    return Finding(getattr(exc, "file", None), getattr(exc, "line", None), "", None, None, "Violation",
+                   getattr(exc, "problem", exc.message), exc.hint or "", "uit:SyntaxCheck")
+
+
+def _findings(ctx_data, files, errors=None):
     from ..load import load_files, load_project
     from ..validate import load_shapes, validate_dataset
 
     paths = ctx_data.paths
     if files:
-        ds, index = load_files([paths.ontology, *files], root=paths.root)
+        ds, index = load_files([paths.ontology, *files], root=paths.root, errors=errors)
     else:
         ds, index = load_project(paths, extra=ctx_data.data_files, seeds=ctx_data.seeds)
+    if errors:
+        return []  # findings on the files that did parse would be misleading without the broken ones
     return validate_dataset(ds, load_shapes(paths.shapes), index=index)
 
 
@@ -41,7 +71,13 @@ def validate(files, warnings, fmt, output, ctx_data):
       useit validate my-data.ttl --format json
       useit validate --no-warnings --csv -o findings.csv
     """
-    findings = _findings(ctx_data, files)
+    _check_rdf_files(files)
+    errors: list = []
+    findings = _findings(ctx_data, files, errors if fmt != "table" else None)
+    if errors:  # JSON/CSV/NL: a file that does not parse is a finding too (and still an error on stderr)
+        for exc in errors:
+            echo_err(f"Error: {exc}")
+        findings = [_syntax_finding(exc) for exc in errors]
     shown = [f for f in findings if warnings or f.severity == "Violation"]
     violations = sum(f.severity == "Violation" for f in findings)
     rows = [f.as_dict() for f in shown]
@@ -109,15 +145,18 @@ def summary(as_of, fmt, output, ctx_data):
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
               help="Turtle file to write (written only if everything is valid).")
 @click.option("--base", help="Namespace for minted IRIs (default https://w3id.org/useit-graph/id/<name>/).")
-@click.option("--title", help="Title of the source document that rows without evidence cite.")
+@click.option("--title", help="Title of the source document the rows' evidence cites (default: the file names).")
+@click.option("--entity-sheet", help="XLSX: the entities sheet (default 'Entities', or the first sheet).")
+@click.option("--relationship-sheet", help="XLSX: the relationships sheet (default 'Relationships').")
 @click.option("--root", type=click.Path(file_okay=False, exists=True), envvar="USEIT_ROOT",
               help="Project root holding ontology/ (env USEIT_ROOT).")
-def import_(entities, relationships, out, base, title, root):
+def import_(entities, relationships, out, base, title, entity_sheet, relationship_sheet, root):
     """Import entities and relationships from CSV or XLSX into validated Turtle.
 
     Takes an entities table and a relationships table (Kumu-like columns; see docs/import.md), or
     one XLSX workbook with sheets 'Entities' and 'Relationships'. Every problem is reported with
-    file, sheet, row and column; nothing is written unless the result passes the SHACL shapes.
+    file, sheet, row and column, including what the SHACL shapes find in the result; nothing is
+    written unless the result passes the shapes.
 
     \b
     Examples:
@@ -128,26 +167,29 @@ def import_(entities, relationships, out, base, title, root):
     import rdflib
 
     from ..atomic import write_text_atomic
-    from ..importer import import_tables
+    from ..importer import import_error, import_tables_with_origins, problems_from_findings
     from ..paths import get_paths
-    from ..validate import errors_only, load_shapes, require_conformance, validate_dataset
+    from ..validate import load_shapes, validate_dataset
 
     paths = get_paths(root)
     onto = rdflib.Graph().parse(paths.ontology)
     try:
-        g = import_tables(entities, relationships, ontology=onto, base=base, source_title=title)
+        g, origins = import_tables_with_origins(entities, relationships, ontology=onto, base=base,
+                                                source_title=title, entity_sheet=entity_sheet,
+                                                relationship_sheet=relationship_sheet)
+        findings = validate_dataset(g, load_shapes(paths.shapes), ontology=onto)
+        bad = problems_from_findings(findings, origins)
+        if bad:  # the rows passed the importer's checks but the result fails the shapes
+            raise import_error(bad, origins, "cannot import: the result does not pass the shapes")
     except ImportFileError as exc:
-        for p in exc.problems:
+        if not exc.problems:
+            raise
+        for p in exc.problems:  # every problem once, here; the error below only counts them
             echo_err(str(p))
         raise ImportFileError(f"cannot import: {len(exc.problems)} problem(s) listed above; nothing was written",
                               problems=exc.problems, hint="correct the rows and run the import again") from None
-    findings = validate_dataset(g, load_shapes(paths.shapes), ontology=onto)
-    try:
-        require_conformance(findings, "the imported data")
-    except SeedsDoNotConform:
-        for f in errors_only(findings):
-            echo_err(str(f))
-        raise
+    for p in problems_from_findings(findings, origins, warnings=True):
+        echo_err(f"Warning: {p}")
     write_text_atomic(Path(out), g.serialize(format="turtle"))
     click.echo(out)
     echo_err(f"wrote {out}: {len(g)} triples")
