@@ -18,19 +18,19 @@ pytestmark = pytest.mark.neo4j
 DATASET = "test-gds"
 
 _PROJECT = """
-MATCH (a:Resource {dataset: $ds, projected: true})
-OPTIONAL MATCH (a)-[r]-(b:Resource {dataset: $ds, projected: true})
-WHERE r.key IS NOT NULL AND a.uri < b.uri
+MATCH (a:Resource {projected: true}) WHERE $ds IN a.datasets
+OPTIONAL MATCH (a)-[r]-(b:Resource {projected: true})
+WHERE r.key IS NOT NULL AND $ds IN r.datasets AND a.uri < b.uri
 WITH DISTINCT a, b
 RETURN gds.graph.project($name, a, b, {}, {undirectedRelationshipTypes: ['*']}) AS g
 """
 
 
 @pytest.fixture(scope="module")
-def gds(neo4j_server, seed_dataset, seed_graph):
+def gds(neo4j_server, neo4j_skip, seed_dataset, seed_graph):
     if not neo4j_server.gds_available:
-        pytest.skip("Graph Data Science is not installed on this server (scripts/neo4j-server "
-                    "reports gds_available=False); the cross-check needs it")
+        neo4j_skip("Graph Data Science is not installed on this server (`RETURN gds.version()` "
+                   "failed); the cross-check needs it")
     conn = store.connect(neo4j_server.uri, neo4j_server.user, neo4j_server.password, "neo4j")
     store.load(conn, store.build_rows(seed_dataset[0], dataset_id=DATASET, graph=seed_graph), wipe=True)
     name = "useit-gds-check"

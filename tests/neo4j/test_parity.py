@@ -126,7 +126,8 @@ def test_cypher_twin_matches_sparql(name, loaded, seed_dataset, seed_graph):
     kinds = {p.name: p.kind for p in q.params}
     for bindings in _cases(q, seed_graph, ds):
         want = run_sparql(name, None, ds, bindings=bindings)
-        got = store.run_cypher(name, {k: _cypher_value(kinds[k], v, ds) for k, v in bindings.items()}, loaded)
+        got = store.run_cypher(name, {k: _cypher_value(kinds[k], v, ds) for k, v in bindings.items()}, loaded,
+                               dataset=DATASET)
         assert _rows(got) == _rows(want), (name, {k: str(v) for k, v in bindings.items()})
         nonempty += bool(want)
     assert nonempty, f"{name}: every sample case returned no rows; the parity check would be empty"

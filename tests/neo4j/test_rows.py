@@ -43,11 +43,25 @@ def test_labels_are_class_and_superclasses(rows):
     assert nodes[EX + "doc"][0] == ("SourceDocument", "Resource")
 
 
-def test_every_node_has_uri_and_dataset(rows):
+def test_every_node_has_uri_and_the_dataset_travels_as_a_parameter(rows):
+    assert rows.dataset == "mini"
     for uri, (labels, props) in _by_uri(rows).items():
-        assert props["uri"] == uri and props["dataset"] == "mini"
+        assert props["uri"] == uri
+        # the dataset id is not a property of the row: load() adds $ds to the node's
+        # `datasets` list, so a node two datasets share keeps both ids
+        assert "dataset" not in props and "datasets" not in props
         assert labels[-1] == "Resource"
         assert None not in props.values()
+    for _, q, _ in store.plan(rows) + store.plan(rows, create=True):
+        assert "datasets" in q and "$ds" in q
+
+
+def test_vocabulary_holds_every_label_the_ontology_gives(rows):
+    labels = {x for lbls in rows.nodes for x in lbls} - {"Resource"}
+    assert labels <= rows.vocabulary
+    # the ontology's own classes (ontology/useit.ttl), and nothing that is not a uit: class
+    assert {"Agent", "Organisation", "SocialEnterprise", "Funding", "Relationship", "Evidence"} <= rows.vocabulary
+    assert "Resource" not in rows.vocabulary and "Organization" not in rows.vocabulary
 
 
 def test_typed_literals(rows):
@@ -58,7 +72,7 @@ def test_typed_literals(rows):
     assert nodes[EX + "garden"][1]["alt_labels"] == ["GG"]
     assert nodes[EX + "garden"][1]["personal_data"] is False
     assert nodes[EX + "r2"][1]["mechanism"] == "introduction"
-    assert nodes[EX + "ev1"][1] == {"uri": EX + "ev1", "dataset": "mini", "section": "1 Intro",
+    assert nodes[EX + "ev1"][1] == {"uri": EX + "ev1", "section": "1 Intro",
                                     "quote": "The garden grew.", "type": "Evidence", "projected": False}
 
 
@@ -184,3 +198,72 @@ def test_run_cypher_accepts_a_name_or_a_cypher_file(tmp_path):
     assert store._query_file(str(mine)) == mine
     with pytest.raises(UnknownQuery, match="does not exist"):
         store._query_file(str(tmp_path / "missing.cypher"))
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("scheme", ["bolt", "neo4j"])
+def test_server_down_is_one_message_within_seconds(scheme, tmp_path):
+    """`useit neo4j status` against a closed port: one error with the fix, fast, no driver noise.
+
+    Before the fix the check ran through the driver's transaction retries (15 s of them, 29 s
+    measured) and Python's last-resort handler printed five "Transaction failed and will be
+    retried" lines (and "Unable to retrieve routing information" for neo4j://).
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    uri = f"{scheme}://127.0.0.1:{_closed_port()}"
+    env = {**os.environ, "NEO4J_URI": uri, "NEO4J_PASSWORD": "x", "PYTHONPATH": str(root)}
+    t0 = time.monotonic()
+    out = subprocess.run([sys.executable, "-c", "from cli import main; main()", "neo4j", "status"],
+                         capture_output=True, text=True, env=env, cwd=root, timeout=120)
+    elapsed = time.monotonic() - t0
+    assert out.returncode == 1, out.stderr
+    lines = [ln for ln in out.stderr.splitlines() if ln.strip()]
+    assert lines == [f"Error: cannot reach Neo4j at {uri} (server down or wrong address)",
+                     "  Fix: start it (`scripts/neo4j-server start`) or set NEO4J_URI"], out.stderr
+    assert elapsed < 10, f"took {elapsed:.1f} s (interpreter start-up included)"
+
+
+def test_connect_returns_fast_on_closed_port():
+    import time
+
+    from useit_graph.errors import StoreUnavailable
+
+    t0 = time.monotonic()
+    with pytest.raises(StoreUnavailable, match="cannot reach Neo4j"):
+        store.connect(f"bolt://127.0.0.1:{_closed_port()}", "neo4j", "x")
+    assert time.monotonic() - t0 < 3  # one connection attempt, no 15 s of transaction retries
+
+
+@pytest.mark.parametrize("uri", ["http://127.0.0.1:7474", "https://example.org", "127.0.0.1:7687",
+                                 "bolt+x://h:7687"])
+def test_non_bolt_uri_is_a_clear_error(uri):
+    """Only the driver's Bolt schemes; http:// used to end in ModuleNotFoundError (aiohttp)."""
+    from click.testing import CliRunner
+
+    from cli import main
+    from useit_graph.errors import StoreUnavailable
+
+    with pytest.raises(StoreUnavailable, match="is not a Neo4j Bolt URI") as info:
+        store.connect(uri, "neo4j", "x")
+    assert "Fix: set NEO4J_URI to bolt://host:7687" in str(info.value)
+    r = CliRunner().invoke(main, ["neo4j", "status"], env={"NEO4J_URI": uri, "NEO4J_PASSWORD": "x"})
+    assert r.exit_code == 1 and r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    assert "is not a Neo4j Bolt URI" in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("scheme", store.URI_SCHEMES)
+def test_every_bolt_scheme_is_accepted(scheme):
+    assert store.check_uri(f"{scheme}://h:7687") == f"{scheme}://h:7687"

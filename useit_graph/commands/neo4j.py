@@ -45,20 +45,24 @@ def neo4j():
 
 
 @neo4j.command()
-@click.option("--wipe", is_flag=True, help="First delete what this dataset id loaded before (only that).")
+@click.option("--wipe", is_flag=True,
+              help="First remove this dataset id; nodes and relationships other datasets also hold stay.")
 @click.option("--with-metrics", is_flag=True,
-              help="Also write degree, betweenness, constraint and community as node properties.")
+              help="Also write the columns of `useit metrics --level node` (and community) as node properties.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Rows per write transaction.")
 @click.option("--dataset", "dataset_id", default=None,
-              help="Dataset id stamped on every node (default: 'seeds', or the --data file names).")
+              help="Dataset id added to every node and relationship (default: 'seeds', or the --data file names).")
 @_URI_OPTION
 @data_options
 def load(wipe, with_metrics, batch_size, dataset_id, uri, ctx_data):
     """Load the graph into Neo4j (idempotent: MERGE on uri, batched UNWIND).
 
     Qualified relationships become nodes with role edges, plus one direct edge per projected
-    edge; see docs/neo4j.md for the mapping.
+    edge; see docs/neo4j.md for the mapping. Re-loading a dataset replaces it: what the data no
+    longer has is taken off (and deleted where no other dataset holds it). An interrupted load
+    (Ctrl-C, server gone) says how many rows were committed; run the same command again to
+    complete it.
 
     \b
     Examples:
@@ -74,6 +78,9 @@ def load(wipe, with_metrics, batch_size, dataset_id, uri, ctx_data):
     G = ctx_data.graph()
     rows = store.build_rows(ctx_data.source(), dataset_id=dsid, graph=G)
     with store.connect(uri=uri) as conn:
+        if not wipe:
+            for state in store.half_loaded(conn, dsid):
+                echo_err(f"completing an interrupted load: {store.half_loaded_message(state)}")
         started = time.perf_counter()
         with Progress(TextColumn("[bold]neo4j load"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[rate]} rows/s"), TimeElapsedColumn(),
@@ -93,6 +100,12 @@ def load(wipe, with_metrics, batch_size, dataset_id, uri, ctx_data):
     echo_err(f"dataset {dsid!r}: {result['nodes']} nodes, {rels} relationships in {seconds:.1f} s "
              f"({rels / max(seconds, 1e-9):,.0f} relationships/s, batch size {batch_size})"
              + (f"; wiped {result['wiped']} nodes first" if wipe else ""))
+    pruned = result.get("pruned") or {}
+    if any(pruned.values()):
+        echo_err(f"dataset {dsid!r} no longer has {pruned['nodes_released']} nodes and "
+                 f"{pruned['relationships_released']} relationships it had: taken off them "
+                 f"({pruned['nodes_deleted']} nodes and {pruned['relationships_deleted']} relationships "
+                 f"no other dataset holds were deleted); {pruned['labels_removed']} stale labels removed")
 
 
 @neo4j.command()
@@ -115,6 +128,8 @@ def export(output, as_json, dataset_id, uri):
     from ..store import neo4j as store
 
     with store.connect(uri=uri) as conn:
+        for state in store.half_loaded(conn, dataset_id):
+            echo_err(f"warning: {store.half_loaded_message(state)}")
         G = store.export(conn, dataset_id=dataset_id)
     if output != "-" and output.endswith(".graphml") and not as_json:
         H = _graphml_safe(G)
@@ -156,6 +171,8 @@ def _graphml_safe(G):
 def status(as_json, dataset_id, uri):
     """Say whether Neo4j answers, its version, GDS/APOC, and what is loaded.
 
+    Lists the datasets loaded (and warns about any that is half loaded: an interrupted load).
+
     \b
     Examples:
       useit neo4j status
@@ -166,6 +183,15 @@ def status(as_json, dataset_id, uri):
     with store.connect(uri=uri) as conn:
         info = store.server_status(conn)
         info.update(store.counts(conn, dataset_id))
+        loads = store.load_states(conn, dataset_id)
+    for state in loads:
+        if state["state"] != "complete":
+            echo_err(f"warning: {store.half_loaded_message(state)}")
+    if as_json:
+        info["loads"] = loads
+    else:
+        info["datasets"] = [s["dataset"] for s in loads if s["state"] == "complete"]
+        info["half_loaded"] = [s["dataset"] for s in loads if s["state"] != "complete"]
     emit(info, "json" if as_json else "table")
 
 

@@ -20,9 +20,11 @@ the query text, but only names taken from the ontology and checked against
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import math
 import os
 import re
+import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,7 +33,7 @@ from typing import Callable, Iterable, Iterator
 
 import networkx as nx
 
-from ..errors import MissingQueryParameter, StoreUnavailable, UnknownQuery, UnknownTerm
+from ..errors import MissingQueryParameter, StoreUnavailable, UnknownQuery, UnknownTerm, UseitGraphError
 from ..project import IRI, U, _index, _local, _most_specific, iter_triples, project_graph, read_schema
 
 __all__ = [
@@ -41,13 +43,18 @@ __all__ = [
     "build_rows",
     "load",
     "wipe",
+    "LoadInterrupted",
+    "load_states",
+    "half_loaded",
     "write_metrics",
     "compute_metrics",
     "export",
     "run_cypher",
+    "CypherQueryError",
     "counts",
     "server_status",
     "upper_snake",
+    "check_uri",
     "DEFAULT_URI",
     "DEFAULT_DATABASE",
 ]
@@ -64,6 +71,8 @@ _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _DCTERMS = "http://purl.org/dc/terms/"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _FIX_START = "start it (`scripts/neo4j-server start`) or set NEO4J_URI"
+#: URI schemes of the Bolt protocol the driver speaks (``http://`` is Neo4j's HTTP API, not Bolt).
+URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 #: Fixed relationship types of the mapping (besides role types and edge labels from the ontology).
 EVIDENCE, SOURCE, WORK_PACKAGE, LOCATED_IN, PART_OF = (
@@ -130,6 +139,55 @@ class Connection:
 
 
 @contextmanager
+def _quiet_driver_log() -> Iterator[None]:
+    """Silence the driver's own log lines (``neo4j`` logger) while we raise one clear error instead.
+
+    Without a handler, Python prints the driver's warnings ("Unable to retrieve routing
+    information", "Transaction failed and will be retried") through its last-resort handler.
+    """
+    logger = logging.getLogger("neo4j")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _no_last_resort_output() -> None:
+    """Give the ``neo4j`` logger a NullHandler, as libraries should, so that its warnings
+    (server notifications such as "property key does not exist", retry notices) are not printed
+    by Python's last-resort handler over our own messages; an application that configures
+    logging still receives them."""
+    logger = logging.getLogger("neo4j")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+
+
+def check_uri(uri: str) -> str:
+    """Return `uri` if its scheme is one the Bolt driver speaks, else raise :class:`StoreUnavailable`.
+
+    Examples
+    --------
+    >>> check_uri("neo4j+s://example.databases.neo4j.io")
+    'neo4j+s://example.databases.neo4j.io'
+    >>> check_uri("http://127.0.0.1:7474")
+    Traceback (most recent call last):
+    ...
+    useit_graph.errors.StoreUnavailable: 'http://127.0.0.1:7474' is not a Neo4j Bolt URI (scheme 'http')
+      Fix: set NEO4J_URI to bolt://host:7687 or neo4j://host:7687 (TLS: bolt+s, bolt+ssc, neo4j+s, neo4j+ssc); port 7474 is the HTTP API, Bolt is usually 7687
+    """
+    scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+    if scheme not in URI_SCHEMES:
+        raise StoreUnavailable(
+            f"{uri!r} is not a Neo4j Bolt URI ("
+            + (f"scheme {scheme!r}" if scheme else "no scheme") + ")",
+            hint="set NEO4J_URI to bolt://host:7687 or neo4j://host:7687 (TLS: bolt+s, bolt+ssc, "
+                 "neo4j+s, neo4j+ssc); port 7474 is the HTTP API, Bolt is usually 7687")
+    return uri
+
+
+@contextmanager
 def _mapped(uri: str, database: str, user: str = DEFAULT_USER) -> Iterator[None]:
     """Turn the driver's connection failures into :class:`StoreUnavailable` with the fix.
 
@@ -156,7 +214,7 @@ def _mapped(uri: str, database: str, user: str = DEFAULT_USER) -> Iterator[None]
 
 def connect(uri: str | None = None, user: str | None = None, password: str | None = None,
             database: str | None = None, *, verify: bool = True,
-            connection_timeout: float = 5.0) -> Connection:
+            connection_timeout: float = 5.0, max_retry_time: float = 15.0) -> Connection:
     """Open a driver from arguments or the environment and check that the database answers.
 
     Parameters
@@ -166,10 +224,14 @@ def connect(uri: str | None = None, user: str | None = None, password: str | Non
         ``neo4j``), ``NEO4J_PASSWORD`` (else empty) and ``NEO4J_DATABASE`` (else ``neo4j``).
         The CLI never takes the password from its arguments, only from the environment.
     verify : bool
-        Run ``RETURN 1`` on `database` now, so a wrong address, password or database fails here
-        with one clear message.
+        Check now, so a wrong address, password or database fails here with one clear message:
+        ``driver.verify_connectivity()`` (one attempt, no retries, driver log silenced), then
+        ``RETURN 1`` on `database`.
     connection_timeout : float
         Seconds to wait for a TCP connection.
+    max_retry_time : float
+        Seconds the driver keeps retrying a write transaction on transient errors (deadlocks, a
+        leader switch, a dropped connection) before giving up.
 
     Returns
     -------
@@ -178,12 +240,13 @@ def connect(uri: str | None = None, user: str | None = None, password: str | Non
     Raises
     ------
     StoreUnavailable
-        The server is down, the credentials are wrong, or the database does not exist; the
-        message says which and how to fix it.
+        The server is down, the credentials are wrong, the database does not exist, or the URI
+        is not a Bolt URI; the message says which and how to fix it.
     """
     import neo4j
 
-    uri = uri or os.environ.get("NEO4J_URI") or DEFAULT_URI
+    uri = check_uri(uri or os.environ.get("NEO4J_URI") or DEFAULT_URI)
+    _no_last_resort_output()
     user = user or os.environ.get("NEO4J_USER") or DEFAULT_USER
     password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
     database = database or os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE
@@ -191,13 +254,15 @@ def connect(uri: str | None = None, user: str | None = None, password: str | Non
         try:
             driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
                                                 connection_timeout=connection_timeout,
-                                                max_transaction_retry_time=15.0)
+                                                max_transaction_retry_time=max_retry_time)
         except ValueError as exc:  # malformed URI scheme
             raise StoreUnavailable(f"{uri!r} is not a Neo4j URI",
                                    hint="set NEO4J_URI to bolt://host:7687 or neo4j://host:7687") from exc
         conn = Connection(driver, database, uri, user)
         if verify:
             try:
+                with _quiet_driver_log():
+                    driver.verify_connectivity()  # one attempt: no transaction retries
                 driver.execute_query("RETURN 1", database_=database)
             except BaseException:
                 driver.close()
@@ -225,13 +290,18 @@ class Rows:
         ``uit:edgeLabel`` type -> ``{"src", "dst", "key", "props"}`` rows: the convenience direct
         edges, one per edge of the networkx projection.
     dataset : str
-        The dataset id stamped on every node (``--wipe`` deletes by it).
+        The dataset id :func:`load` adds to the ``datasets`` list of every node and relationship
+        it writes (``--wipe`` removes it again, deleting what no dataset holds any more).
+    vocabulary : frozenset of str
+        Every label the ontology can give (``uit:`` class local names): a re-load removes those
+        of them a node no longer has, and never touches other labels.
     """
 
     nodes: dict = field(default_factory=dict)
     links: dict = field(default_factory=dict)
     edges: dict = field(default_factory=dict)
     dataset: str = "default"
+    vocabulary: frozenset = frozenset()
 
     @property
     def n_nodes(self) -> int:
@@ -285,7 +355,8 @@ def build_rows(source, *, dataset_id: str = "default", graph: nx.MultiDiGraph | 
         Must hold the ontology and the data (``load_project`` gives both). A plain iterable of
         normalised triples must be re-iterable (a list), since it is read twice.
     dataset_id : str
-        Stamped on every node as ``dataset``.
+        The dataset id (:attr:`Rows.dataset`); :func:`load` adds it to each node's and
+        relationship's ``datasets`` list.
     graph : networkx.MultiDiGraph, optional
         The projection of `source` if already computed (else ``project_graph(source)``).
 
@@ -351,7 +422,6 @@ def build_rows(source, *, dataset_id: str = "default", graph: nx.MultiDiGraph | 
     def add_node(uri, lbls, props):
         props = _props({k: _neo_value(v) for k, v in props.items()})
         props["uri"] = str(uri)
-        props["dataset"] = dataset_id
         nodes[str(uri)] = (lbls, props)
 
     def bare(uri, **extra):
@@ -449,6 +519,8 @@ def build_rows(source, *, dataset_id: str = "default", graph: nx.MultiDiGraph | 
         links={t: [{"src": a, "dst": b} for a, b in sorted(p)] for t, p in sorted(links.items())},
         edges=dict(sorted(edges.items())),
         dataset=dataset_id,
+        vocabulary=frozenset(_local(c) for c in schema.superclasses
+                             if c.startswith(U) and _NAME.match(_local(c))),
     )
 
 
@@ -458,49 +530,87 @@ def build_rows(source, *, dataset_id: str = "default", graph: nx.MultiDiGraph | 
 
 SCHEMA_QUERIES = (
     "CREATE CONSTRAINT resource_uri IF NOT EXISTS FOR (n:Resource) REQUIRE n.uri IS UNIQUE",
-    "CREATE INDEX resource_dataset IF NOT EXISTS FOR (n:Resource) ON (n.dataset)",
+    "CREATE CONSTRAINT useit_load_dataset IF NOT EXISTS FOR (l:UseitLoad) REQUIRE l.dataset IS UNIQUE",
 )
+
+#: ``$ds`` added once to the ``datasets`` list a node or relationship had before this write (`had`).
+_ADD_DS = "CASE WHEN $ds IN had THEN had ELSE had + $ds END"
+
+
+class LoadInterrupted(StoreUnavailable):
+    """A load stopped part-way (Ctrl-C, or the server went away): what was committed, and the fix.
+
+    Attributes
+    ----------
+    dataset : str
+    done, total : int
+        Rows committed (every committed batch), rows the load had to write.
+    """
+
+    def __init__(self, dataset: str, done: int, total: int, why: str, exit_code: int = 1):
+        super().__init__(
+            f"the load of dataset {dataset!r} was interrupted ({why}): {done} of {total} rows "
+            "committed; the batch in flight was rolled back; re-run the same command to complete",
+            hint="run the same `useit neo4j load` again (MERGE writes nothing twice); until then "
+                 "`useit neo4j status` reports the dataset as half loaded")
+        self.dataset, self.done, self.total = dataset, done, total
+        self.exit_code = exit_code
 
 
 def node_query(labels: tuple, create: bool = False) -> str:
     """The ``UNWIND $rows`` query for nodes with these labels (names checked).
 
-    ``MERGE`` on ``uri`` by default; ``create=True`` gives the fast path for a dataset that is not
-    in the database yet (the uniqueness constraint still refuses a second node with one ``uri``).
+    ``MERGE`` on ``uri`` by default: the node's properties are replaced by the row's and ``$ds``
+    joins its ``datasets`` list (a node two datasets share keeps both ids). ``create=True`` gives
+    the fast path for nodes not in the database yet (the uniqueness constraint still refuses a
+    second node with one ``uri``).
 
     Examples
     --------
     >>> print(node_query(("Funding", "Relationship", "Resource")))
     UNWIND $rows AS row
     MERGE (n:Resource {uri: row.uri})
+    WITH n, row, coalesce(n.datasets, []) AS had
     SET n = row.props
+    SET n.datasets = CASE WHEN $ds IN had THEN had ELSE had + $ds END
     SET n:Funding:Relationship:Resource
     >>> print(node_query(("Funding", "Relationship", "Resource"), create=True))
     UNWIND $rows AS row
     CREATE (n:Funding:Relationship:Resource)
     SET n = row.props
+    SET n.datasets = [$ds]
     """
     if create:
-        return f"UNWIND $rows AS row\nCREATE (n{_label_string(labels)})\nSET n = row.props"
-    return ("UNWIND $rows AS row\nMERGE (n:Resource {uri: row.uri})\nSET n = row.props\n"
-            f"SET n{_label_string(labels)}")
+        return (f"UNWIND $rows AS row\nCREATE (n{_label_string(labels)})\nSET n = row.props\n"
+                "SET n.datasets = [$ds]")
+    return ("UNWIND $rows AS row\nMERGE (n:Resource {uri: row.uri})\n"
+            "WITH n, row, coalesce(n.datasets, []) AS had\nSET n = row.props\n"
+            f"SET n.datasets = {_ADD_DS}\nSET n{_label_string(labels)}")
 
 
 _MATCH_ENDS = "UNWIND $rows AS row\nMATCH (a:Resource {uri: row.src})\nMATCH (b:Resource {uri: row.dst})\n"
 
 
 def link_query(rel_type: str, create: bool = False) -> str:
-    """The query for plain links (role, provenance) of one type; MERGE keeps them unique."""
-    verb = "CREATE" if create else "MERGE"
-    return _MATCH_ENDS + f"{verb} (a)-[:{_checked(rel_type, 'relationship type')}]->(b)"
+    """The query for plain links (role, provenance) of one type; MERGE keeps them unique.
+
+    Each link carries ``datasets``, the ids of the datasets that hold it.
+    """
+    t = _checked(rel_type, "relationship type")
+    if create:
+        return _MATCH_ENDS + f"CREATE (a)-[r:{t}]->(b)\nSET r.datasets = [$ds]"
+    return (_MATCH_ENDS + f"MERGE (a)-[r:{t}]->(b)\nWITH r, coalesce(r.datasets, []) AS had\n"
+            f"SET r.datasets = {_ADD_DS}")
 
 
 def edge_query(rel_type: str, create: bool = False) -> str:
     """The query for direct edges of one type; MERGE on the projection's edge ``key``."""
     t = _checked(rel_type, "relationship type")
     if create:
-        return _MATCH_ENDS + f"CREATE (a)-[r:{t}]->(b)\nSET r = row.props"
-    return _MATCH_ENDS + f"MERGE (a)-[r:{t} {{key: row.key}}]->(b)\nSET r = row.props"
+        return _MATCH_ENDS + f"CREATE (a)-[r:{t}]->(b)\nSET r = row.props\nSET r.datasets = [$ds]"
+    return (_MATCH_ENDS + f"MERGE (a)-[r:{t} {{key: row.key}}]->(b)\n"
+            "WITH r, row, coalesce(r.datasets, []) AS had\nSET r = row.props\n"
+            f"SET r.datasets = {_ADD_DS}")
 
 
 def _batches(rows: list, size: int):
@@ -508,8 +618,13 @@ def _batches(rows: list, size: int):
         yield rows[i:i + size]
 
 
-def _write(tx, query, rows):
-    tx.run(query, rows=rows).consume()
+_MARK_DONE = "MATCH (l:UseitLoad {dataset: $ds}) SET l.rows_done = $done"
+
+
+def _write(tx, query, rows, ds, done):
+    """One batch and the load marker's ``rows_done``, in one transaction (both or neither)."""
+    tx.run(query, rows=rows, ds=ds).consume()
+    tx.run(_MARK_DONE, ds=ds, done=done).consume()
 
 
 def plan(rows: Rows, create: bool = False) -> list[tuple[str, str, list]]:
@@ -525,20 +640,93 @@ _CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
 
 def _dataset_present(conn, dataset_id) -> bool:
     recs, _, _ = conn.driver.execute_query(
-        "MATCH (n:Resource {dataset: $ds}) RETURN n.uri AS u LIMIT 1", ds=dataset_id,
-        database_=conn.database)
-    return bool(recs)
+        "OPTIONAL MATCH (l:UseitLoad {dataset: $ds}) "
+        "RETURN l IS NOT NULL OR EXISTS { MATCH (n:Resource) WHERE $ds IN n.datasets } AS present",
+        ds=dataset_id, database_=conn.database)
+    return bool(recs[0]["present"])
 
+
+# ------------------------------------------------------------------------------------------
+# The load marker: (:UseitLoad {dataset, state, rows_done, rows_total, started, finished})
+# ------------------------------------------------------------------------------------------
+
+_MARK_BEGIN = """
+MERGE (l:UseitLoad {dataset: $ds})
+SET l.state = 'running', l.rows_done = 0, l.rows_total = $total, l.batch_size = $batch_size,
+    l.started = datetime(), l.finished = null
+"""
+_MARK_COMPLETE = """
+MATCH (l:UseitLoad {dataset: $ds})
+SET l.state = 'complete', l.rows_done = $total, l.finished = datetime()
+"""
+
+
+def load_states(conn: Connection, dataset_id: str | None = None) -> list[dict]:
+    """The load markers: one dict per dataset loaded into this database, by dataset id.
+
+    Each is ``{"dataset", "state", "rows_done", "rows_total", "started", "finished"}``;
+    ``state`` is ``running`` while a load runs and stays so if it was interrupted (half loaded),
+    ``complete`` once every row is committed. Times are ISO strings (UTC, from the server).
+    """
+    with _mapped(conn.uri, conn.database, conn.user):
+        recs, _, _ = conn.driver.execute_query(
+            "MATCH (l:UseitLoad) WHERE $ds IS NULL OR l.dataset = $ds "
+            "RETURN l.dataset AS dataset, l.state AS state, l.rows_done AS rows_done, "
+            "l.rows_total AS rows_total, l.started AS started, l.finished AS finished "
+            "ORDER BY dataset", ds=dataset_id, database_=conn.database)
+    return [{k: _py(r[k]) for k in ("dataset", "state", "rows_done", "rows_total", "started", "finished")}
+            for r in recs]
+
+
+def half_loaded(conn: Connection, dataset_id: str | None = None) -> list[dict]:
+    """The load markers still ``running``: datasets whose load was interrupted (or runs now)."""
+    return [s for s in load_states(conn, dataset_id) if s["state"] != "complete"]
+
+
+def half_loaded_message(state: dict) -> str:
+    """One line for a half-loaded dataset, with the fix.
+
+    Examples
+    --------
+    >>> print(half_loaded_message({"dataset": "seeds", "rows_done": 200, "rows_total": 900,
+    ...                            "started": "2026-01-02T03:04:05Z"}))
+    dataset 'seeds' is half loaded: 200 of 900 rows committed (load started 2026-01-02T03:04:05Z and did not finish, or is still running); re-run the same `useit neo4j load` to complete it
+    """
+    return (f"dataset {state['dataset']!r} is half loaded: {state['rows_done']} of "
+            f"{state['rows_total']} rows committed (load started {state['started']} and did not "
+            "finish, or is still running); re-run the same `useit neo4j load` to complete it")
+
+
+def _committed(conn, dataset_id, fallback: int) -> int:
+    """Rows the marker says are committed (it commits with each batch); `fallback` if unreadable."""
+    try:
+        with _quiet_driver_log():
+            recs, _, _ = conn.driver.execute_query(
+                "MATCH (l:UseitLoad {dataset: $ds}) RETURN l.rows_done AS n", ds=dataset_id,
+                database_=conn.database)
+        return int(recs[0]["n"]) if recs and recs[0]["n"] is not None else fallback
+    except Exception:  # the server is gone: what the client saw committed
+        return fallback
+
+
+# ------------------------------------------------------------------------------------------
+# Loading
+# ------------------------------------------------------------------------------------------
 
 def load(conn: Connection, rows: Rows, *, batch_size: int = 10_000,
          progress: Callable[[int, int], None] | None = None, wipe: bool = False,
-         mode: str = "auto") -> dict:
+         mode: str = "auto", prune: bool = True) -> dict:
     """Write rows into Neo4j idempotently (``UNWIND $rows`` + ``MERGE`` on ``uri``).
 
     Each batch is one managed write transaction (``session.execute_write``), which the driver
     retries on transient errors (deadlocks, leader switches). A load that is killed leaves every
     committed batch and rolls back the one in flight; running it again completes it, and
     ``MERGE`` on ``uri`` (nodes) and on ``key`` (direct edges) means nothing is duplicated.
+
+    Every node and relationship written gets ``rows.dataset`` in its ``datasets`` list, so two
+    datasets can share IRIs: :func:`wipe` removes one id and deletes only what no dataset holds.
+    A marker node ``(:UseitLoad {dataset})`` records the load: ``state`` is ``running`` until the
+    last batch commits (then ``complete``), and ``rows_done`` commits with every batch.
 
     Parameters
     ----------
@@ -550,24 +738,32 @@ def load(conn: Connection, rows: Rows, *, batch_size: int = 10_000,
     progress : callable, optional
         ``progress(done_rows, total_rows)`` after each committed batch.
     wipe : bool
-        First delete every node of this dataset id (and its relationships), nothing else.
+        First remove this dataset (see :func:`wipe`): other datasets' nodes are left alone.
     mode : {"auto", "merge", "create"}
-        ``auto`` (default): when no node of this dataset is in the database yet (a first load, or
+        ``auto`` (default): when nothing of this dataset is in the database yet (a first load, or
         after `wipe`), write with ``CREATE`` (about 2x faster, same result); otherwise ``MERGE``.
         A ``CREATE`` batch that meets a ``uri`` another dataset already loaded fails on the
         uniqueness constraint, is rolled back, and is redone with ``MERGE``, and so is every
         relationship batch after it. ``merge`` always merges; ``create`` skips the check.
+    prune : bool
+        After a re-load (the dataset was there before), take this dataset off the nodes and
+        relationships it no longer has (deleting those no dataset holds any more) and remove
+        the ontology labels its nodes lost. Default true, so a re-load after data changes leaves
+        exactly the new data.
 
     Returns
     -------
     dict
-        ``{"nodes", "links", "edges"}`` (rows sent), ``batches``, ``wiped`` (nodes deleted) and
-        ``mode`` (``create`` or ``merge``: how the load started).
+        ``{"nodes", "links", "edges"}`` (rows sent), ``batches``, ``wiped`` (nodes deleted by
+        `wipe`), ``mode`` (``create`` or ``merge``: how the load started), ``resumed`` (the load
+        marker of an interrupted load was found, or None) and ``pruned`` (what `prune` removed).
 
     Raises
     ------
+    LoadInterrupted
+        Ctrl-C, or the server went away mid-load: the message says how many rows were committed.
     StoreUnavailable
-        The server went away, or credentials or database are wrong.
+        The server cannot be reached, or credentials or database are wrong, before any write.
     """
     from neo4j.exceptions import ClientError
 
@@ -575,114 +771,262 @@ def load(conn: Connection, rows: Rows, *, batch_size: int = 10_000,
         raise ValueError("batch_size must be >= 1")
     if mode not in ("auto", "merge", "create"):
         raise ValueError(f"mode={mode!r}; use 'auto', 'merge' or 'create'")
+    ds = rows.dataset
     total = len(rows)
     done = batches = wiped = 0
-    with _mapped(conn.uri, conn.database, conn.user):
-        for q in SCHEMA_QUERIES:
-            conn.driver.execute_query(q, database_=conn.database)
-        if wipe:
-            wiped = _wipe(conn, rows.dataset, batch_size)
-        create = mode == "create" or (mode == "auto" and not _dataset_present(conn, rows.dataset))
-        started = "create" if create else "merge"
-        merged_plan = plan(rows, create=False)
-        with conn.driver.session(database=conn.database) as session:
-            for i, (kind, query, all_rows) in enumerate(plan(rows, create=create)):
-                for batch in _batches(all_rows, batch_size):
-                    if create:
-                        try:
-                            session.execute_write(_write, query, batch)
-                        except ClientError as exc:
-                            if exc.code != _CONSTRAINT_FAILED or kind != "nodes":
-                                raise
-                            create = False  # a uri is shared with another dataset: merge from here on
-                    if not create:
-                        session.execute_write(_write, merged_plan[i][1], batch)
-                    done += len(batch)
-                    batches += 1
-                    if progress is not None:
-                        progress(done, total)
+    began = False
+    try:
+        with _mapped(conn.uri, conn.database, conn.user):
+            for q in SCHEMA_QUERIES:
+                conn.driver.execute_query(q, database_=conn.database)
+            resumed = None if wipe else next(iter(half_loaded(conn, ds)), None)
+            if wipe:
+                wiped = _wipe(conn, ds, batch_size)["deleted_nodes"]
+            present = _dataset_present(conn, ds)
+            create = mode == "create" or (mode == "auto" and not present)
+            started = "create" if create else "merge"
+            conn.driver.execute_query(_MARK_BEGIN, ds=ds, total=total, batch_size=batch_size,
+                                      database_=conn.database)
+            began = True
+            merged_plan = plan(rows, create=False)
+            with conn.driver.session(database=conn.database) as session:
+                for i, (kind, query, all_rows) in enumerate(plan(rows, create=create)):
+                    for batch in _batches(all_rows, batch_size):
+                        now = done + len(batch)
+                        if create:
+                            try:
+                                session.execute_write(_write, query, batch, ds, now)
+                            except ClientError as exc:
+                                if exc.code != _CONSTRAINT_FAILED or kind != "nodes":
+                                    raise
+                                create = False  # a uri is shared with another dataset: merge from here on
+                        if not create:
+                            session.execute_write(_write, merged_plan[i][1], batch, ds, now)
+                        done = now
+                        batches += 1
+                        if progress is not None:
+                            progress(done, total)
+            pruned = _prune(conn, rows, batch_size) if (prune and present) else None
+            conn.driver.execute_query(_MARK_COMPLETE, ds=ds, total=total, database_=conn.database)
+    except KeyboardInterrupt:
+        if not began:
+            raise
+        raise LoadInterrupted(ds, _committed(conn, ds, done), total, "Ctrl-C", exit_code=130) from None
+    except StoreUnavailable as exc:
+        if not began:
+            raise
+        raise LoadInterrupted(ds, _committed(conn, ds, done), total,
+                              f"lost Neo4j at {conn.uri}: {exc.message}") from exc
     return {"nodes": rows.n_nodes, "links": rows.n_links, "edges": rows.n_edges,
-            "batches": batches, "wiped": wiped, "mode": started}
+            "batches": batches, "wiped": wiped, "mode": started, "resumed": resumed,
+            "pruned": pruned}
 
 
-def _delete_batch(tx, dataset_id, size):
-    rec = tx.run("MATCH (n:Resource {dataset: $ds}) WITH n LIMIT $size DETACH DELETE n "
-                 "RETURN count(*) AS n", ds=dataset_id, size=size).single()
-    return rec["n"]
+# ------------------------------------------------------------------------------------------
+# Re-load: what this dataset no longer has
+# ------------------------------------------------------------------------------------------
 
+_OWN_NODES = "MATCH (n:Resource) WHERE $ds IN n.datasets RETURN n.uri AS uri, labels(n) AS labels"
+_OWN_RELS = ("MATCH (a:Resource)-[r]->(b:Resource) WHERE $ds IN r.datasets "
+             "RETURN elementId(r) AS id, a.uri AS a, type(r) AS t, b.uri AS b, r.key AS k")
+_RELEASE_NODES = """
+UNWIND $uris AS u
+MATCH (n:Resource {uri: u}) WHERE $ds IN n.datasets
+SET n.datasets = [x IN n.datasets WHERE x <> $ds]
+WITH n, size(n.datasets) = 0 AS orphan
+FOREACH (_ IN CASE WHEN orphan THEN [1] ELSE [] END | DETACH DELETE n)
+RETURN count(*) AS touched, sum(CASE WHEN orphan THEN 1 ELSE 0 END) AS deleted
+"""
+_RELEASE_RELS = """
+UNWIND $ids AS id
+MATCH ()-[r]->() WHERE elementId(r) = id AND $ds IN r.datasets
+SET r.datasets = [x IN r.datasets WHERE x <> $ds]
+WITH r, size(r.datasets) = 0 AS orphan
+FOREACH (_ IN CASE WHEN orphan THEN [1] ELSE [] END | DELETE r)
+RETURN count(*) AS touched, sum(CASE WHEN orphan THEN 1 ELSE 0 END) AS deleted
+"""
+
+
+def _run_counted(session, query, key, items, batch_size, **params) -> tuple[int, int]:
+    touched = deleted = 0
+
+    def work(tx, batch):
+        rec = tx.run(query, {key: batch, **params}).single()
+        return rec["touched"], rec["deleted"] or 0
+
+    for batch in _batches(items, batch_size):
+        t, d = session.execute_write(work, batch)
+        touched, deleted = touched + t, deleted + d
+    return touched, deleted
+
+
+def _prune(conn, rows: Rows, batch_size: int) -> dict:
+    """Take ``rows.dataset`` off what it no longer has; remove the ontology labels nodes lost.
+
+    Compares the database with `rows` (one read of this dataset's node labels and relationship
+    identities), then writes only the differences, in batches.
+    """
+    ds, db = rows.dataset, conn.database
+    want_labels = {r["uri"]: set(lbls) for lbls, rs in rows.nodes.items() for r in rs}
+    want_rels = {(r["src"], t, r["dst"], None) for t, rs in rows.links.items() for r in rs}
+    want_rels |= {(r["src"], t, r["dst"], r["key"]) for t, rs in rows.edges.items() for r in rs}
+    nodes, _, _ = conn.driver.execute_query(_OWN_NODES, ds=ds, database_=db)
+    rels, _, _ = conn.driver.execute_query(_OWN_RELS, ds=ds, database_=db)
+    stale_rels = [r["id"] for r in rels if (r["a"], r["t"], r["b"], r["k"]) not in want_rels]
+    stale_nodes = sorted(r["uri"] for r in nodes if r["uri"] not in want_labels)
+    lost: dict = defaultdict(list)  # labels to remove -> uris
+    for r in nodes:
+        want = want_labels.get(r["uri"])
+        if want is not None:
+            extra = (set(r["labels"]) & rows.vocabulary) - want
+            if extra:
+                lost[tuple(sorted(extra))].append(r["uri"])
+    out = {"relationships_released": 0, "relationships_deleted": 0, "nodes_released": 0,
+           "nodes_deleted": 0, "labels_removed": 0}
+    with conn.driver.session(database=db) as session:
+        t, d = _run_counted(session, _RELEASE_RELS, "ids", stale_rels, batch_size, ds=ds)
+        out["relationships_released"], out["relationships_deleted"] = t, d
+        t, d = _run_counted(session, _RELEASE_NODES, "uris", stale_nodes, batch_size, ds=ds)
+        out["nodes_released"], out["nodes_deleted"] = t, d
+        for labels, uris in sorted(lost.items()):
+            q = ("UNWIND $uris AS u MATCH (n:Resource {uri: u}) "
+                 f"REMOVE n{_label_string(labels)}")
+            for batch in _batches(uris, batch_size):
+                session.execute_write(lambda tx, b: tx.run(q, uris=b).consume(), batch)
+            out["labels_removed"] += len(labels) * len(uris)
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# Wipe: remove one dataset, delete only what no other dataset holds
+# ------------------------------------------------------------------------------------------
+
+_WIPE_RELS = """
+MATCH (:Resource)-[r]->() WHERE $ds IN r.datasets
+WITH r LIMIT $size
+SET r.datasets = [x IN r.datasets WHERE x <> $ds]
+WITH r, size(r.datasets) = 0 AS orphan
+FOREACH (_ IN CASE WHEN orphan THEN [1] ELSE [] END | DELETE r)
+RETURN count(*) AS touched, sum(CASE WHEN orphan THEN 1 ELSE 0 END) AS deleted
+"""
+_WIPE_NODES = """
+MATCH (n:Resource) WHERE $ds IN n.datasets
+WITH n LIMIT $size
+SET n.datasets = [x IN n.datasets WHERE x <> $ds]
+WITH n, size(n.datasets) = 0 AS orphan
+FOREACH (_ IN CASE WHEN orphan THEN [1] ELSE [] END | DETACH DELETE n)
+RETURN count(*) AS touched, sum(CASE WHEN orphan THEN 1 ELSE 0 END) AS deleted
+"""
 
 _OUT_OF_TX_MEMORY = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 
 
-def _wipe(conn, dataset_id, batch_size):
-    """Delete in batches; halve the batch when a transaction outgrows the server's memory pool."""
+def _wipe(conn, dataset_id, batch_size) -> dict:
+    """Relationships then nodes, in batches; halve the batch when a transaction outgrows memory."""
     from neo4j.exceptions import TransientError
 
-    total = 0
+    out = {}
+
+    def work(tx, query, size):
+        rec = tx.run(query, ds=dataset_id, size=size).single()
+        return rec["touched"], rec["deleted"] or 0
+
     with conn.driver.session(database=conn.database) as session:
-        while True:
-            try:
-                n = session.execute_write(_delete_batch, dataset_id, batch_size)
-            except TransientError as exc:
-                if exc.code != _OUT_OF_TX_MEMORY or batch_size == 1:
-                    raise
-                batch_size = max(1, batch_size // 2)
-                continue
-            total += n
-            if n == 0:
-                return total
+        for what, query in (("relationships", _WIPE_RELS), ("nodes", _WIPE_NODES)):
+            touched = deleted = 0
+            while True:
+                try:
+                    t, d = session.execute_write(work, query, batch_size)
+                except TransientError as exc:
+                    if exc.code != _OUT_OF_TX_MEMORY or batch_size == 1:
+                        raise
+                    batch_size = max(1, batch_size // 2)
+                    continue
+                touched, deleted = touched + t, deleted + d
+                if t == 0:
+                    break
+            out[f"released_{what}"], out[f"deleted_{what}"] = touched, deleted
+        session.execute_write(lambda tx: tx.run("MATCH (l:UseitLoad {dataset: $ds}) DELETE l",
+                                                ds=dataset_id).consume())
+    return out
 
 
 def wipe(conn: Connection, dataset_id: str, batch_size: int = 10_000) -> int:
-    """Delete the nodes (and their relationships) that dataset `dataset_id` loaded; return how many."""
+    """Remove dataset `dataset_id`: return how many nodes were deleted.
+
+    Takes the id off the ``datasets`` list of every node and relationship that has it, deletes
+    those left with no dataset, and deletes the dataset's load marker. Nodes and relationships
+    another dataset also holds stay (with that dataset's id), so wiping one of two datasets that
+    share IRIs leaves the other's graph whole. A shared node keeps the properties of the load
+    that wrote it last: re-load the other dataset to restore its values where they differed.
+    """
     with _mapped(conn.uri, conn.database, conn.user):
-        return _wipe(conn, dataset_id, batch_size)
+        return _wipe(conn, dataset_id, batch_size)["deleted_nodes"]
 
 
 def counts(conn: Connection, dataset_id: str | None = None) -> dict:
     """Numbers of nodes, relationships, node properties and distinct ``uri`` values.
 
-    With `dataset_id`, only nodes of that dataset and relationships that start at one.
+    With `dataset_id`, only the nodes and relationships whose ``datasets`` list holds it.
     """
-    where = "WHERE n.dataset = $ds" if dataset_id is not None else ""
-    q = ("MATCH (n:Resource) " + where + " WITH count(n) AS nodes, count(DISTINCT n.uri) AS uris, "
-         "sum(size(keys(n))) AS props, sum(COUNT { (n)-->() }) AS rels RETURN nodes, uris, props, rels")
+    where_n = "WHERE $ds IS NULL OR $ds IN n.datasets"
+    where_r = "WHERE $ds IS NULL OR $ds IN r.datasets"
+    q = ("MATCH (n:Resource) " + where_n + " RETURN count(n) AS nodes, count(DISTINCT n.uri) AS uris, "
+         "sum(size(keys(n))) AS props")
     with _mapped(conn.uri, conn.database, conn.user):
         recs, _, _ = conn.driver.execute_query(q, ds=dataset_id, database_=conn.database)
         rec = recs[0]
-        rprops, _, _ = conn.driver.execute_query(
-            f"MATCH (n:Resource)-[r]->() {where} RETURN sum(size(keys(r))) AS p",
+        rrecs, _, _ = conn.driver.execute_query(
+            f"MATCH (:Resource)-[r]->() {where_r} RETURN count(r) AS n, sum(size(keys(r))) AS p",
             ds=dataset_id, database_=conn.database)
     return {"nodes": rec["nodes"], "uris": rec["uris"], "node_properties": rec["props"] or 0,
-            "relationships": rec["rels"] or 0, "relationship_properties": rprops[0]["p"] or 0}
+            "relationships": rrecs[0]["n"] or 0, "relationship_properties": rrecs[0]["p"] or 0}
 
 
 # ------------------------------------------------------------------------------------------
 # Metrics as node properties
 # ------------------------------------------------------------------------------------------
 
-def compute_metrics(G: nx.MultiDiGraph, seed: int = 0) -> dict:
-    """Node -> {metric: value} for ``--with-metrics``.
+#: Columns of ``useit metrics --level node`` that are the node's own attributes (already loaded).
+_IDENTITY_COLUMNS = ("node", "label", "type", "tier", "group")
 
-    ``degree`` (edges of the projection, parallel ones counted), ``betweenness`` (exact,
-    unnormalised, on :func:`useit_graph.project.simple_graph`), ``constraint`` (Burt, same view)
-    and ``community`` (index of the seeded igraph Louvain community, largest first).
+
+def _node_metric_rows(G: nx.MultiDiGraph) -> list[dict]:
+    """The rows ``useit metrics --level node`` prints, from the function that command uses.
+
+    That is :func:`useit_graph.metrics.tables.node_table` with its defaults (the command's
+    defaults); older trees had ``useit_graph.commands.measures._node_rows(G, "group")``.
     """
-    from ..metrics.centrality import betweenness, degree
-    from ..metrics.communities import louvain_communities
-    from ..metrics.structural_holes import constraint
-    from ..project import simple_graph
+    try:
+        from ..metrics.tables import node_table
+    except ImportError:
+        from ..commands.measures import _node_rows
+        return _node_rows(G, "group")
+    return node_table(G)
 
-    H = simple_graph(G)
-    deg = degree(G)
-    btw = betweenness(H, normalized=False)
-    con = constraint(H)
-    comm = {}
-    for i, members in enumerate(louvain_communities(H, seed=seed)):
-        for v in members:
-            comm[v] = i
-    return {v: {"degree": deg.get(v), "betweenness": btw.get(v), "constraint": con.get(v),
-                "community": comm.get(v)} for v in G}
+
+def compute_metrics(G: nx.MultiDiGraph, seed: int = 0) -> dict:
+    """Node -> {metric: value} for ``--with-metrics``: the columns of ``useit metrics --level node``.
+
+    The values are the rows of ``useit metrics --level node`` (default options), computed by the
+    same function, so Neo4j holds exactly the numbers that command prints (``degree`` = distinct
+    neighbours, ``ties``, ``betweenness`` as that command normalises it, ``constraint``, ...;
+    see ``docs/measures.md``). The node's own attributes (``label``, ``type``, ``tier``,
+    ``group``) are not repeated. Where the table has no ``community`` column, one is added: the
+    index of the node's seeded Louvain community (largest first). NaN values are left out.
+    """
+    out = {}
+    for row in _node_metric_rows(G):
+        out[row["node"]] = {k: x for k, x in row.items() if k not in _IDENTITY_COLUMNS}
+    if out and "community" not in next(iter(out.values())):
+        from ..metrics.communities import louvain_communities
+        from ..project import simple_graph
+
+        for i, members in enumerate(louvain_communities(simple_graph(G), seed=seed)):
+            for v in members:
+                if v in out:
+                    out[v]["community"] = i
+    return out
 
 
 def _metric_value(v):
@@ -727,27 +1071,33 @@ def _py(v):
     return v
 
 
-_EXPORT_NODES = """
-MATCH (n:Resource {projected: true}) WHERE $ds IS NULL OR n.dataset = $ds
+#: ``$ds`` (null = every dataset) holds the relationship or node bound to `x`.
+def _in_ds(x: str) -> str:
+    return f"($ds IS NULL OR $ds IN {x}.datasets)"
+
+
+_EVIDENCE_OF = (f"[(_)-[l:EVIDENCE]->(e) WHERE {_in_ds('l')} | {{uri: e.uri, section: e.section, "
+                f"quote: e.quote, source: head([(e)-[s:SOURCE]->(d) WHERE {_in_ds('s')} | d.uri])}}]")
+
+_EXPORT_NODES = f"""
+MATCH (n:Resource {{projected: true}}) WHERE {_in_ds('n')}
 RETURN n.uri AS uri, properties(n) AS p,
-       [(n)-[:LOCATED_IN]->(x) | x.uri] AS places,
-       [(n)-[:WORK_PACKAGE]->(x) | x.uri] AS wps,
-       [(n)-[:EVIDENCE]->(e) | {uri: e.uri, section: e.section, quote: e.quote,
-                               source: head([(e)-[:SOURCE]->(d) | d.uri])}] AS ev
+       [(n)-[l:LOCATED_IN]->(x) WHERE {_in_ds('l')} | x.uri] AS places,
+       [(n)-[l:WORK_PACKAGE]->(x) WHERE {_in_ds('l')} | x.uri] AS wps,
+       {_EVIDENCE_OF.replace('(_)', '(n)')} AS ev
 """
 
-_EXPORT_EDGES = """
-MATCH (a:Resource {projected: true})-[r]->(b:Resource {projected: true})
-WHERE r.key IS NOT NULL AND ($ds IS NULL OR a.dataset = $ds)
+_EXPORT_EDGES = f"""
+MATCH (a:Resource {{projected: true}})-[r]->(b:Resource {{projected: true}})
+WHERE r.key IS NOT NULL AND {_in_ds('r')}
 RETURN a.uri AS u, b.uri AS v, type(r) AS t, properties(r) AS p
 """
 
-_EXPORT_RELS = """
-MATCH (r:Relationship:Resource) WHERE $ds IS NULL OR r.dataset = $ds
+_EXPORT_RELS = f"""
+MATCH (r:Relationship:Resource) WHERE {_in_ds('r')}
 RETURN r.uri AS uri,
-       [(r)-[:WORK_PACKAGE]->(x) | x.uri] AS wps,
-       [(r)-[:EVIDENCE]->(e) | {uri: e.uri, section: e.section, quote: e.quote,
-                               source: head([(e)-[:SOURCE]->(d) | d.uri])}] AS ev
+       [(r)-[l:WORK_PACKAGE]->(x) WHERE {_in_ds('l')} | x.uri] AS wps,
+       {_EVIDENCE_OF.replace('(_)', '(r)')} AS ev
 """
 
 
@@ -768,7 +1118,7 @@ def export(conn: Connection, dataset_id: str | None = None) -> nx.MultiDiGraph:
     ----------
     conn : Connection
     dataset_id : str, optional
-        Only this dataset's nodes (and edges that start at them).
+        Only the nodes and relationships whose ``datasets`` list holds this id (default: all).
 
     Returns
     -------
@@ -827,15 +1177,36 @@ def _header(text: str) -> dict:
 
 def _query_params(text: str, where: str) -> tuple[list[str], list[str]]:
     """(required, optional) parameter names from the header, with the named-query module's parser."""
+    specs = _param_specs(text, where)
+    return [n for n, _, opt in specs if not opt], [n for n, _, opt in specs if opt]
+
+
+def _param_specs(text: str, where: str) -> list[tuple[str, str, bool]]:
+    """``(name, kind, optional)`` for each declared parameter (kind ``text`` when not given)."""
     try:
         from ..queries import parse_header
     except ImportError:  # the named-query module is optional for the loader
-        return _header(text)["params"], []
+        return [(n, "text", False) for n in _header(text)["params"]]
     head = parse_header(text, where)
     specs = head.get("param_specs") or []
     if not specs:
-        return list(head.get("params", [])), []
-    return [p.name for p in specs if not p.optional], [p.name for p in specs if p.optional]
+        return [(n, "text", False) for n in head.get("params", [])]
+    return [(p.name, p.kind, p.optional) for p in specs]
+
+
+def _date_param(name: str, value, where: str):
+    """A ``date`` parameter as a :class:`datetime.date` (the driver sends a Neo4j ``Date``)."""
+    if value is None or isinstance(value, _dt.date):
+        return value.date() if isinstance(value, _dt.datetime) else value
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise UseitGraphError(f"{where}: parameter {name} must be an ISO date (YYYY-MM-DD), not {value!r}",
+                              hint=f"-p {name}=2018-06-30") from None
+
+
+class CypherQueryError(UseitGraphError):
+    """Neo4j refused a Cypher query file (syntax, semantics, types): the file and the server's words."""
 
 
 def cypher_path(name: str, root=None) -> Path:
@@ -884,7 +1255,8 @@ def _plain(v):
     return v
 
 
-def run_cypher(name: str | Path, params: dict | None, conn: Connection, root=None) -> list[dict]:
+def run_cypher(name: str | Path, params: dict | None, conn: Connection, root=None, *,
+               dataset: str | None = None) -> list[dict]:
     """Run the Cypher twin of a named query with ``$params``; return rows of plain values.
 
     Parameters
@@ -896,9 +1268,14 @@ def run_cypher(name: str | Path, params: dict | None, conn: Connection, root=Non
         Values for the parameters the file declares (``// params: a, b:entity, c?``); bound as
         ``$a``, never formatted into the text. Entities are given as IRIs (strings); optional
         parameters left out are bound to null. Extra keys are passed through.
+        Parameters of kind ``date`` are sent as Neo4j dates (an ISO string is converted), so
+        they compare with the loaded ``start``/``end``/``created`` dates.
     conn : Connection
     root : path-like, optional
         Project root (default: ``USEIT_ROOT`` / the checkout).
+    dataset : str, optional
+        Bound as ``$dataset``: the built-in twins then keep only what that dataset loaded (its
+        id in the ``datasets`` lists); None (default) uses every dataset in the database.
 
     Returns
     -------
@@ -908,7 +1285,12 @@ def run_cypher(name: str | Path, params: dict | None, conn: Connection, root=Non
     Raises
     ------
     UnknownQuery, MissingQueryParameter, StoreUnavailable
+    CypherQueryError
+        Neo4j refused the query (a syntax error, an unknown function, a type error): the message
+        names the file and quotes the server (which gives the line and column in that file).
     """
+    from neo4j.exceptions import ClientError
+
     path = _query_file(name, root)
     text = path.read_text(encoding="utf-8")
     params = dict(params or {})
@@ -919,8 +1301,20 @@ def run_cypher(name: str | Path, params: dict | None, conn: Connection, root=Non
                                     hint=" ".join(f"-p {p}=VALUE" for p in missing))
     for p in optional:  # an optional parameter left out is bound to null, as SPARQL leaves it unbound
         params.setdefault(p, None)
+    for p, kind, _ in _param_specs(text, str(path)):
+        if kind == "date" and p in params:
+            params[p] = _date_param(p, params[p], str(path))
+    params.setdefault("dataset", dataset)
     with _mapped(conn.uri, conn.database, conn.user):
-        records, _, keys = conn.driver.execute_query(text, params, database_=conn.database)
+        try:
+            records, _, keys = conn.driver.execute_query(text, params, database_=conn.database)
+        except ClientError as exc:
+            if not (exc.code or "").startswith("Neo.ClientError.Statement."):
+                raise
+            raise CypherQueryError(
+                f"{path}: Neo4j refused the query ({exc.code}): {(exc.message or '').strip()}",
+                hint=f"fix the Cypher in {path}; line and column count from the top of the file, "
+                     "header comments included") from None
     return [{k: _plain(r[k]) for k in keys} for r in records]
 
 
