@@ -24,7 +24,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from useit_graph.metrics.legacy import broker_dependence, brokers, programme_nodes
+from useit_graph.metrics.legacy import legacy_scenarios
 from useit_graph.metrics.outcomes import OUTCOMES, outcome_rows
 from useit_graph.metrics.reach import reach_summary
 from useit_graph.metrics.ties import TIE_LABELS, tie_counts
@@ -158,7 +158,7 @@ def _tie_chart(counts_b, counts_e, labels) -> bytes:
     return _png(draw, (7.0, 2.8))
 
 
-def _roles_chart(rows) -> bytes:
+def _roles_chart(rows, partition="tier") -> bytes:
     def draw(fig):
         ax = fig.add_subplot(1, 1, 1)
         names = [r[0] for r in rows]
@@ -169,7 +169,7 @@ def _roles_chart(rows) -> bytes:
             left = [a + b for a, b in zip(left, vals)]
         ax.set_yticks(range(len(rows)), [n[:40] for n in names])
         ax.invert_yaxis()
-        ax.set_xlabel("brokered ordered pairs (Gould-Fernandez, partition by tier)")
+        ax.set_xlabel(f"brokered ordered pairs (Gould-Fernandez, partition by {partition})")
         ax.legend(loc="lower right", frameon=False)
     return _png(draw, (7.0, 0.9 + 0.32 * max(len(rows), 1)))
 
@@ -242,14 +242,16 @@ def _ties_section(G_b, G_e, dates):
     return Section("ties", "Tie-type composition", paras, (table,), (fig,))
 
 
-def _brokerage_section(G_e):
+def _brokerage_section(G_e, partition="tier"):
     from useit_graph.metrics.brokerage import brokerage, brokerage_digraph
+    from useit_graph.metrics.tables import partition_attribute
 
+    attr = partition_attribute(partition)
     D = brokerage_digraph(G_e)
-    keep = _has(D, "tier")
+    keep = _has(D, attr)
     D = D.subgraph(keep).copy()
     paras = ["Gould & Fernandez (1989) roles on the end snapshot as a directed graph (undirected ties "
-             "as two arcs, parallel ties merged), partition by tier; counts, expectations and z-scores "
+             f"as two arcs, parallel ties merged), partition by {partition}; counts, expectations and z-scores "
              "follow R sna::brokerage (see docs/measures.md). A node brokers the ordered pair (a, c) "
              "when a -> b -> c and there is no a -> c tie.",
              "Caveat on recorded brokerage: a Brokerage record (broker b brought a and c together) "
@@ -259,19 +261,19 @@ def _brokerage_section(G_e):
              "what the record says they did; they cannot tell whether a and c later dealt directly "
              "without the broker unless the data record that tie."]
     if D.number_of_nodes() < 3:
-        paras.append("Fewer than three nodes with a tier: brokerage not computed.")
+        paras.append(f"Fewer than three nodes with a {partition}: brokerage not computed.")
         return Section("brokerage", "Brokerage roles", tuple(paras))
-    res = brokerage(D, group="tier")
+    res = brokerage(D, group=attr)
     ranked = sorted(res.raw_nli, key=lambda v: (-res.raw_nli[v]["t"], _name(D, v), str(v)))
     ranked = [v for v in ranked if res.raw_nli[v]["t"] > 0][:TOP]
     rows = tuple(
-        (_name(D, v), D.nodes[v].get("tier"), *(res.raw_nli[v][k] for k, _r in _ROLE_NAMES),
+        (_name(D, v), D.nodes[v].get(attr), *(res.raw_nli[v][k] for k, _r in _ROLE_NAMES),
          res.raw_nli[v]["t"], res.z_nli[v]["t"])
         for v in ranked)
     whole = tuple((role, res.raw_gli[k], res.exp_gli[k], res.z_gli[k]) for k, role in _ROLE_NAMES) + \
         (("total", res.raw_gli["t"], res.exp_gli["t"], res.z_gli["t"]),)
     tables = (
-        Table(f"Top {TOP} brokers by total brokered pairs", ("node", "tier") + tuple(r for _k, r in _ROLE_NAMES)
+        Table(f"Top {TOP} brokers by total brokered pairs", ("node", partition) + tuple(r for _k, r in _ROLE_NAMES)
               + ("total", "z (total)"), rows),
         Table("Whole network: observed and expected role counts", ("role", "observed", "expected", "z"), whole,
               note=f"Density {_fmt(res.density)}; groups: "
@@ -279,9 +281,9 @@ def _brokerage_section(G_e):
     )
     figs = (Figure("brokerage-roles", "Brokerage roles of the top brokers (end snapshot)",
                    "Stacked bars of coordinator, itinerant, representative, gatekeeper and liaison counts",
-                   _roles_chart([(r[0], r[1], *r[2:7]) for r in rows])),) if rows else ()
+                   _roles_chart([(r[0], r[1], *r[2:7]) for r in rows], partition)),) if rows else ()
     if len(keep) < G_e.number_of_nodes():
-        paras.append(f"{G_e.number_of_nodes() - len(keep)} node(s) without a tier are left out.")
+        paras.append(f"{G_e.number_of_nodes() - len(keep)} node(s) without a {partition} are left out.")
     return Section("brokerage", "Brokerage roles", tuple(paras), tables, figs)
 
 
@@ -312,23 +314,30 @@ def _block_section(G_e):
     return Section("blocks", "Block density matrices", tuple(paras), tuple(tables), figs)
 
 
-def _holes_section(G_e):
-    from useit_graph.metrics.structural_holes import constraint, effective_size, efficiency
+def _holes_section(G_e, holes="undirected", weighted=False):
+    from useit_graph.metrics.structural_holes import constraint, effective_size, efficiency, hierarchy
+    from useit_graph.project import simple_digraph
 
     H = simple_graph(G_e)
-    paras = ("Burt's (1992) structural-holes measures on the end snapshot as an undirected simple graph "
-             "(unweighted): effective size (non-redundant contacts), efficiency (effective size / "
-             "contacts) and constraint (how much a node's contacts are tied to each other; lower means "
-             "more brokerage opportunity). Top nodes by effective size.",)
+    S = simple_digraph(G_e) if holes == "directed" else H
+    w = "weight" if weighted else None
+    view = ("a directed simple graph (undirected ties as two arcs)" if holes == "directed"
+            else "an undirected simple graph")
+    strength = ("weighted by the number of relationships behind each tie" if weighted else "unweighted")
+    paras = (f"Burt's (1992) structural-holes measures on the end snapshot as {view} ({strength}): "
+             "effective size (non-redundant contacts), efficiency (effective size / contacts), "
+             "constraint (how much a node's contacts are tied to each other; lower means more "
+             "brokerage opportunity) and hierarchy (how far the constraint is concentrated on one "
+             "contact). Top nodes by effective size.",)
     if H.number_of_edges() == 0:
         return Section("holes", "Structural holes", paras)
-    es, ef, co = effective_size(H), efficiency(H), constraint(H)
-    ranked = sorted((v for v in H if not math.isnan(es[v])), key=lambda v: (-es[v], co[v], _name(H, v), str(v)))
-    rows = tuple((_name(H, v), H.nodes[v].get("type"), H.nodes[v].get("tier"), H.degree(v), es[v], ef[v], co[v])
-                 for v in ranked[:TOP])
+    es, ef, co, hi = (f(S, weight=w) for f in (effective_size, efficiency, constraint, hierarchy))
+    ranked = sorted((v for v in S if not math.isnan(es[v])), key=lambda v: (-es[v], co[v], _name(S, v), str(v)))
+    rows = tuple((_name(S, v), S.nodes[v].get("type"), S.nodes[v].get("tier"), H.degree(v), es[v], ef[v], co[v],
+                  hi[v]) for v in ranked[:TOP])
     return Section("holes", "Structural holes", paras, (Table(
         f"Top {TOP} nodes by effective size", ("node", "type", "tier", "contacts", "effective size",
-                                                "efficiency", "constraint"), rows),))
+                                                "efficiency", "constraint", "hierarchy"), rows),))
 
 
 def _communities_section(G_e):
@@ -369,26 +378,12 @@ def _reach_section(G_b, G_e, dates, end_date):
     keys = ("micro_assets", "reach_macro", "share_reach_macro", "mean_distance_macro", "direct_macro",
             "reach_anchor", "share_reach_anchor", "mean_distance_anchor")
     reach_rows = tuple((k, rb[k], re_[k], _sub(re_[k], rb[k])) for k in keys)
-    # brokers below the macro tier: the programme's intermediaries and community brokers (removing an
-    # anchor that also brokers would test the anchor's absence, not the programme's)
-    apparatus = programme_nodes(G_e) | {b for b in brokers(G_e) if G_e.nodes[b].get("tier") != "macro"}
-    scenarios = (
-        ("remove programme teams, programme and work packages", dict()),
-        ("1 and every broker of a Brokerage relationship below the macro tier", dict(remove=apparatus)),
-        ("2 and the ties among parties those brokers brought together",
-         dict(remove=apparatus, drop_brokered_ties=True)),
-        (f"3 and every tie ending on or before {end_date}",
-         dict(remove=apparatus, drop_brokered_ties=True, end=end_date)),
-    )
     rows, lost_rows, removed_notes = [], [], []
-    for i, (title, kw) in enumerate(scenarios, start=1):
-        if kw.get("end") is None and "end" in kw:
-            continue
-        r = broker_dependence(G_e, **kw)
-        b, a = r["before"], r["after"]
-        rows.append((i, title, len(r["removed"]), r["ties_ended"] + r["ties_brokered_dropped"], b["linking_ties"],
-                     a["linking_ties"], b["share_linking"], a["share_linking"], b["share_reach_macro"],
-                     a["share_reach_macro"], len(r["lost_macro"])))
+    for r in legacy_scenarios(G_e, end=end_date):
+        i, b, a = r["scenario"], r["before"], r["after"]
+        rows.append((i, r["description"], len(r["removed"]), r["ties_ended"] + r["ties_brokered_dropped"],
+                     b["linking_ties"], a["linking_ties"], b["share_linking"], a["share_linking"],
+                     b["share_reach_macro"], a["share_reach_macro"], len(r["lost_macro"])))
         lost_rows += sorted(((i, _name(G_e, v), G_e.nodes[v].get("type")) for v in r["lost_macro"]),
                             key=lambda x: (x[1], str(x[2])))
         if i <= 2:
@@ -418,31 +413,63 @@ def _reach_section(G_b, G_e, dates, end_date):
     return Section("reach", "Reach and legacy (broker dependence)", paras, tuple(tables))
 
 
-def _methods_section():
+def _methods_section(partition="tier", holes="undirected", weighted=False):
+    view = "directed" if holes == "directed" else "undirected"
     paras = (
         "Graph. Relationships in the knowledge graph are projected to a typed, dated multigraph "
         "(docs/graph-model.md); a snapshot keeps relationships running on its date.",
         "Tie types (Szreter & Woolcock 2004; Putnam 2000). Linking: ends in different tiers (micro, "
         "intermediary, macro); bonding: same tier and group; bridging: same tier, different groups.",
+        "Community asset = micro asset: a micro-tier organisation or cohort (one test, used by every "
+        "outcome, reach and legacy); persons and physical assets are micro-tier but not community "
+        "assets; anchor institution: type AnchorInstitution or a subclass.",
         "Reach. Hop distance on the undirected view to the nearest anchor institution / macro asset; "
         "multi-source breadth-first search, O(n + m).",
         "Legacy. Node removal (programme teams, programme, work packages; optionally brokers) and "
         "removal of ties ending by the programme end date; micro assets losing every macro path.",
-        "Brokerage (Gould & Fernandez 1989). Coordinator w_I, itinerant w_O, representative b_IO, "
-        "gatekeeper b_OI, liaison b_O; expected values and z-scores from R sna::brokerage's random-graph "
-        "null of the observed density and group sizes.",
-        "Structural holes (Burt 1992; Borgatti 1997). Constraint, effective size, efficiency.",
-        "Block densities (White, Boorman & Breiger 1976) and attribute assortativity (Newman 2003); "
-        "E-I index (Krackhardt & Stern 1988) in `useit metrics`.",
+        f"Structural holes (Burt 1992; Borgatti 1997), on the {view} simple view, "
+        + ("weighted by relationship counts" if weighted else "unweighted") + ". With a_ij the tie "
+        "from i to j and p_ij = (a_ij + a_ji) / sum_k (a_ik + a_ki) the proportional tie strength: "
+        "constraint c_i = sum_j (p_ij + sum_{q != i,j} p_iq p_qj)^2 over i's contacts j; effective "
+        "size e_i = sum_j (1 - sum_{q != i,j} p_iq m_jq) with m_jq = (a_jq + a_qj) / max_k (a_jk + "
+        "a_kj), which for an unweighted undirected graph is k_i - 2 t_i / k_i (k_i contacts, t_i ties "
+        "among them); efficiency e_i / k_i; hierarchy h_i = sum_j r_ij ln r_ij / (k_i ln k_i) with "
+        "r_ij = c_ij / (c_i / k_i), c_ij the summand of c_i (n/a below two contacts). Self-loops and "
+        "zero-weight edges are no ties; parallel edges are summed.",
+        "E-I index (Krackhardt & Stern 1988). EI = (E - I) / (E + I), E ties across groups and I "
+        "ties within, for the network, for each group (E: ties with one end in it; I: both ends) and "
+        "for each node's own ties; permutation test: labels shuffled over nodes with group sizes "
+        "kept, p = (1 + #{permuted >= observed}) / (N + 1) and likewise for <= (Phipson & Smyth "
+        "2010), two-sided p = min(1, 2 min). Bridging share = E_v / (E_v + I_v).",
+        "Heterogeneity. Blau's index B = 1 - sum_c p_c^2 over the shares p_c of a node's distinct "
+        "contacts in each category c (Blau 1977); IQV = B K / (K - 1), K the number of categories "
+        "in the whole graph (Agresti & Agresti 1978).",
+        f"Brokerage (Gould & Fernandez 1989), partition by {partition}. b brokers the ordered pair "
+        "(a, c) when a -> b -> c, a != c and there is no arc a -> c. Roles by the groups g(.): "
+        "coordinator w_I, g(a) = g(b) = g(c); itinerant w_O, g(a) = g(c) != g(b); representative "
+        "b_IO, g(a) = g(b) != g(c); gatekeeper b_OI, g(a) != g(b) = g(c); liaison b_O, all "
+        "different. z = (observed - E) / sd under R sna::brokerage's null, a random digraph of the "
+        "observed density d = m / (n (n - 1)) with the group sizes n_g fixed; with q = d^2 (1 - d), "
+        "a broker of group g has E[w_I] = q (n_g - 1)(n_g - 2), E[w_O] = q sum_{h != g} n_h (n_h - 1), "
+        "E[b_IO] = E[b_OI] = q (n - n_g)(n_g - 1), E[t] = q (n - 1)(n - 2), variances with sna "
+        "2.7-1's covariance terms; z is n/a for a role a group cannot have. Recorded brokerages are "
+        "counted as the 2-paths party -> broker -> party, without the party tie they derived "
+        "(see the brokerage section's caveat).",
+        "Block densities (White, Boorman & Breiger 1976): ties between blocks A and B over the "
+        "possible pairs (n_A n_B, or n_A (n_A - 1) / 2 within a block); attribute assortativity "
+        "(Newman 2003).",
         "Communities. Louvain (Blondel et al. 2008), seeded; modularity (Newman 2006).",
         "System-change outcomes. Six indicator functions named after the uit:measuredBy values of the "
         "outcomes; definitions with each headline table and in docs/outcomes.md.",
-        "Full definitions, conventions and peer checks: docs/measures.md and docs/outcomes.md.",
+        "Full definitions, conventions and peer checks (R sna, python-igraph, networkx, published "
+        "values): docs/measures.md and docs/outcomes.md.",
         "References. Blondel, V. D. et al. (2008) J. Stat. Mech. P10008. Borgatti, S. P. (1997) "
         "Structural holes: unpacking Burt's redundancy measures, Connections 20(1). Burt, R. S. (1992) "
         "Structural Holes, Harvard UP. Gould, R. V., Fernandez, R. M. (1989) Structures of mediation, "
         "Sociological Methodology 19, 89-126. Krackhardt, D., Stern, R. N. (1988) Social Psychology "
-        "Quarterly 51(2), 123-140. Newman, M. E. J. (2003) Phys. Rev. E 67, 026126; (2006) PNAS 103, "
+        "Quarterly 51(2), 123-140. Agresti, A., Agresti, B. F. (1978) Sociological Methodology 9, "
+        "204-237. Blau, P. M. (1977) Inequality and Heterogeneity. Phipson, B., Smyth, G. K. (2010) "
+        "Stat. Appl. Genet. Mol. Biol. 9(1) 39. Newman, M. E. J. (2003) Phys. Rev. E 67, 026126; (2006) PNAS 103, "
         "8577-8582. Putnam, R. D. (2000) Bowling Alone. Szreter, S., Woolcock, M. (2004) Health by "
         "association?, Int. J. Epidemiology 33(4), 650-667. White, H. C., Boorman, S. A., Breiger, R. L. "
         "(1976) AJS 81(4), 730-780. CLES (2020) USE-IT! Impact Evaluation Report 2016-19.",
@@ -490,7 +517,8 @@ def _coverage_section(G_b, G_e):
 # ------------------------------------------------------------------------------------------
 
 def build_report(G_baseline, G_end, *, baseline=None, end=None, labels=None,
-                 title="USE-IT! network evaluation: social capital and system change") -> Report:
+                 title="USE-IT! network evaluation: social capital and system change",
+                 partition="tier", holes="undirected", weighted=False) -> Report:
     """Compute every section of the evaluator's report from two snapshots.
 
     Parameters
@@ -502,6 +530,12 @@ def build_report(G_baseline, G_end, *, baseline=None, end=None, labels=None,
     labels : dict, optional
         Outcome number -> label (``outcomes.outcome_metadata``); default: the function names.
     title : str, optional
+    partition : {"tier", "sector"}, optional (default="tier")
+        Partition of the brokerage roles (``metrics.tables.PARTITIONS``).
+    holes : {"undirected", "directed"}, optional (default="undirected")
+        View of the structural-holes measures.
+    weighted : bool, optional (default=False)
+        Weight structural holes by the number of relationships behind each tie.
 
     Returns
     -------
@@ -524,12 +558,12 @@ def build_report(G_baseline, G_end, *, baseline=None, end=None, labels=None,
     sections = (
         headline,
         _ties_section(G_baseline, G_end, dates),
-        _brokerage_section(G_end),
+        _brokerage_section(G_end, partition),
         _block_section(G_end),
-        _holes_section(G_end),
+        _holes_section(G_end, holes, weighted),
         _communities_section(G_end),
         _reach_section(G_baseline, G_end, dates, end_date),
-        _methods_section(),
+        _methods_section(partition, holes, weighted),
         _coverage_section(G_baseline, G_end),
     )
     subtitle = (f"Baseline {dates[0]}, end {dates[1]}. {G_end.number_of_nodes()} nodes and "

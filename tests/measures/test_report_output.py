@@ -79,3 +79,34 @@ def test_pseudonymised_persons(build):
                "u": ("University", "education")}, [("u", "p", "Training")], as_of="2019-12-31")
     rep = build_report(G, G)
     assert "Leila Example" not in render_html(rep) and "Leila Example" not in render_markdown(rep)
+
+
+def test_report_partition_and_holes_options(snapshots):
+    """--partition sector puts brokerage by sector; --holes directed --weighted changes the
+    structural-holes view and says so (two-snapshots fixture, end snapshot)."""
+    rep = build_report(*snapshots, partition="sector", holes="directed", weighted=True)
+    sections = {s.id: s for s in rep.sections}
+    top = sections["brokerage"].tables[0]
+    assert top.columns[:2] == ("node", "sector")
+    assert "partition by sector" in sections["brokerage"].paragraphs[0]
+    assert "directed simple graph" in sections["holes"].paragraphs[0] and "weighted by" in sections["holes"].paragraphs[0]
+    assert "hierarchy" in sections["holes"].tables[0].columns
+    default = {s.id: s for s in build_report(*snapshots).sections}
+    assert default["brokerage"].tables[0].columns[:2] == ("node", "tier")
+    assert "undirected simple graph (unweighted)" in default["holes"].paragraphs[0]
+
+
+def test_methods_state_the_formulas(snapshots):
+    """The methods section must state each definition, not only point at docs/measures.md."""
+    methods = next(s for s in build_report(*snapshots).sections if s.id == "methods")
+    text = " ".join(methods.paragraphs)
+    for formula in ("p_ij = (a_ij + a_ji) / sum_k (a_ik + a_ki)",          # proportional tie strength
+                    "c_i = sum_j (p_ij + sum_{q != i,j} p_iq p_qj)^2",      # constraint
+                    "e_i = sum_j (1 - sum_{q != i,j} p_iq m_jq)",            # effective size
+                    "efficiency e_i / k_i",
+                    "h_i = sum_j r_ij ln r_ij / (k_i ln k_i)",              # hierarchy
+                    "EI = (E - I) / (E + I)",
+                    "B = 1 - sum_c p_c^2", "IQV = B K / (K - 1)",
+                    "coordinator w_I, g(a) = g(b) = g(c)", "gatekeeper b_OI, g(a) != g(b) = g(c)",
+                    "z = (observed - E) / sd", "E[w_I] = q (n_g - 1)(n_g - 2)"):
+        assert formula in text, formula

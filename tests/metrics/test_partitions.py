@@ -23,6 +23,7 @@ from useit_graph.metrics.communities import bridging_edges, louvain_communities,
 from useit_graph.metrics.ei_index import (
     bridging_share,
     ei_index,
+    ei_permutation_table,
     ei_permutation_test,
     group_ei_index,
     node_ei_index,
@@ -67,6 +68,52 @@ def test_permutation_null_mean_and_p_value():
     assert result["p_less"] == pytest.approx(1 / 2001)
     assert result["p_greater"] == 1.0 and result["p_value"] == pytest.approx(2 / 2001)
     assert ei_permutation_test(G, "club", 50, seed=1) == ei_permutation_test(G, "club", 50, seed=1)
+
+
+def test_permutation_table_equals_exact_permutation_distribution():
+    """Exact null, enumerated here: with labels a, a, b, b, c shuffled over 5 nodes (sizes kept)
+    each of the 5!/(2!2!1!) = 30 distinct assignments is equally likely, so the exact
+    P(perm >= observed) is a count over them. The E-I values are counted here from the edge
+    list (E = ties across groups, I = within), not by the code under test. With N = 20000
+    permutations the Phipson-Smyth estimate is within 0.02 of the exact value (sd <= 0.0036)."""
+    import itertools
+
+    edges = [(0, 1), (1, 2), (2, 3), (3, 4), (0, 2), (1, 4)]
+    G = nx.Graph(edges)
+    base = {0: "a", 1: "a", 2: "b", 3: "b", 4: "c"}
+    nx.set_node_attributes(G, base, "group")
+
+    def ei(lab, ties):
+        e = sum(lab[u] != lab[v] for u, v in ties)
+        return (e - (len(ties) - e)) / len(ties) if ties else math.nan
+
+    def group_ei(lab, g):
+        e = sum((lab[u] == g) != (lab[v] == g) for u, v in edges)
+        i = sum(lab[u] == g == lab[v] for u, v in edges)
+        return (e - i) / (e + i) if e + i else math.nan
+
+    assignments = {p for p in itertools.permutations(base.values())}
+    assert len(assignments) == 30
+    labs = [dict(enumerate(p)) for p in assignments]
+
+    def exact(stat):
+        obs = stat(base)
+        vals = [stat(lab) for lab in labs]
+        return obs, sum(v >= obs for v in vals if v == v) / 30, sum(v <= obs for v in vals if v == v) / 30
+
+    t = ei_permutation_table(G, n_permutations=20000, seed=3)
+    checks = [(t["network"], lambda lab: ei(lab, edges))]
+    checks += [(t["nodes"][v], lambda lab, v=v: ei(lab, [e for e in edges if v in e])) for v in G]
+    checks += [(t["groups"][g], lambda lab, g=g: group_ei(lab, g)) for g in "abc"]
+    for row, stat in checks:
+        obs, p_ge, p_le = exact(stat)
+        assert row["observed"] == pytest.approx(obs)
+        assert row["p_greater"] == pytest.approx(p_ge, abs=0.02)
+        assert row["p_less"] == pytest.approx(p_le, abs=0.02)
+    # the network row is ei_permutation_test's, permutation for permutation
+    test = ei_permutation_test(G, n_permutations=500, seed=9)
+    row = ei_permutation_table(G, n_permutations=500, seed=9)["network"]
+    assert {k: row[k] for k in test} == pytest.approx(test)
 
 
 def test_block_density_by_hand():

@@ -10,8 +10,8 @@ import click
 from ..errors import UsageError
 from ._common import data_options, echo_err, emit, output_options
 
-LEVELS = ("node", "network", "tier", "work-package")
-PARTITIONS = ("tier", "group")
+LEVELS = ("node", "network", "tier", "work-package", "group", "blocks", "communities", "brokerage", "legacy")
+PARTITIONS = ("tier", "sector", "group")
 #: One headline indicator per outcome, for the demo.
 HEADLINE = (
     (1, "anchor_linking_ties", "linking_ties_to_micro", "anchors' linking ties to micro assets"),
@@ -23,7 +23,7 @@ HEADLINE = (
 )
 
 
-def _filters(as_of=None, work_package=(), place=(), rel_type=()):
+def _filters(as_of=None, work_package=(), place=(), rel_type=(), keep_isolates=False):
     out = {}
     if as_of:
         out["as_of"] = as_of
@@ -33,77 +33,18 @@ def _filters(as_of=None, work_package=(), place=(), rel_type=()):
         out["place"] = tuple(place)
     if rel_type:
         out["rel_types"] = tuple(rel_type)
+    if keep_isolates:
+        out["keep_isolates"] = True
     return out
 
 
-def _restricted(G, attr):
-    """`G` restricted to nodes with `attr`; logs how many were left out."""
-    keep = [v for v, x in G.nodes(data=attr) if x is not None]
-    if len(keep) < G.number_of_nodes():
-        echo_err(f"{G.number_of_nodes() - len(keep)} node(s) without {attr!r} left out of {attr}-based measures")
-    return G.subgraph(keep).copy()
+def _left_out(G, partition):
+    from ..metrics.tables import partition_attribute
 
-
-def _node_rows(G, partition):
-    from ..metrics.brokerage import brokerage_digraph, brokerage_roles
-    from ..metrics.centrality import betweenness
-    from ..metrics.ei_index import bridging_share
-    from ..metrics.reach import micro_reach
-    from ..metrics.structural_holes import constraint, effective_size, efficiency
-    from ..metrics.ties import node_tie_counts
-    from ..project import simple_graph
-
-    H = simple_graph(G)
-    ties = node_tie_counts(G)
-    btw = betweenness(H) if H.number_of_nodes() else {}
-    es, ef, co = effective_size(H), efficiency(H), constraint(H)
-    Hp = _restricted(H, partition)
-    bridge = bridging_share(Hp, group=partition)
-    Dp = brokerage_digraph(G).subgraph(list(Hp)).copy()
-    roles = brokerage_roles(Dp, group=partition) if Dp.number_of_nodes() else {}
-    reach = micro_reach(G)
-    rows = []
-    for v in sorted(G, key=str):
-        d = G.nodes[v]
-        t = ties[v]
-        r = reach.get(v, {})
-        rows.append({
-            "node": v, "label": d.get("label"), "type": d.get("type"), "tier": d.get("tier"),
-            "group": d.get("group"), "degree": H.degree(v), "ties": t["edges"],
-            "bonding": t["bonding"], "bridging": t["bridging"], "linking": t["linking"],
-            "unclassified": t["unclassified"], "share_linking": t["share_linking"],
-            f"bridging_share_{partition}": bridge.get(v, math.nan),
-            "betweenness": btw.get(v, math.nan), "effective_size": es.get(v, math.nan),
-            "efficiency": ef.get(v, math.nan), "constraint": co.get(v, math.nan),
-            f"brokerage_{partition}": roles[v]["t"] if v in roles else None,
-            "to_anchor": r.get("to_anchor"), "to_macro": r.get("to_macro"),
-        })
-    return rows
-
-
-def _network_row(G, partition):
-    import networkx as nx
-
-    from ..metrics.blocks import attribute_assortativity
-    from ..metrics.ei_index import ei_index
-    from ..metrics.reach import reach_summary
-    from ..metrics.ties import tie_counts
-    from ..project import simple_graph
-
-    H = simple_graph(G)
-    Hp = _restricted(H, partition)
-    row = {"nodes": G.number_of_nodes(), "relationships": len({d.get("rel") for *_e, d in G.edges(data=True)}),
-           "density": nx.density(H) if H.number_of_nodes() > 1 else math.nan,
-           "components": nx.number_connected_components(H) if H.number_of_nodes() else 0}
-    row.update(tie_counts(G))
-    row[f"ei_index_{partition}"] = ei_index(Hp, group=partition) if Hp.number_of_edges() else math.nan
-    try:
-        row[f"assortativity_{partition}"] = (attribute_assortativity(Hp, group=partition)
-                                             if Hp.number_of_edges() else math.nan)
-    except (ValueError, ZeroDivisionError):
-        row[f"assortativity_{partition}"] = math.nan
-    row.update(reach_summary(G))
-    return row
+    attr = partition_attribute(partition)
+    n = sum(1 for _v, x in G.nodes(data=attr) if x is None)
+    if n:
+        echo_err(f"{n} node(s) without {attr!r} left out of {partition}-based measures")
 
 
 def _table(counts, key_name):
@@ -112,44 +53,80 @@ def _table(counts, key_name):
 
 @click.command()
 @click.option("--level", type=click.Choice(LEVELS), default="network", show_default=True,
-              help="One row per node, one for the whole network, or per tier / work package.")
+              help="node: one row per node; network: one row; tier / work-package: tie counts; group: E-I "
+                   "per group of the partition; blocks: block density matrix; communities: Louvain; "
+                   "brokerage: role counts, expectations and z; legacy: broker-dependence scenarios.")
 @click.option("--as-of", help="Snapshot date (YYYY-MM-DD).")
-@click.option("--partition", type=click.Choice(PARTITIONS), default="group", show_default=True,
-              help="Node attribute for bridging share, E-I index, assortativity and brokerage.")
+@click.option("--partition", type=click.Choice(PARTITIONS), default="tier", show_default=True,
+              help="Partition for bridging share, E-I, Blau/IQV, blocks, assortativity and brokerage: tier "
+                   "(micro/intermediary/macro) or sector (the group attribute; 'group' is the old name).")
+@click.option("--holes", type=click.Choice(("undirected", "directed")), default="undirected", show_default=True,
+              help="Structural holes on the undirected or the directed simple view.")
+@click.option("--weighted/--unweighted", default=False, show_default=True,
+              help="Structural holes weighted by the number of relationships behind each tie.")
+@click.option("--permutations", type=click.IntRange(1), default=1000, show_default=True,
+              help="Label permutations for the E-I tests.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the E-I permutations.")
 @click.option("--work-package", "work_package", multiple=True,
               help="Keep relationships of this work package (IRI, local name or notation). Repeatable.")
 @click.option("--place", multiple=True, help="Keep relationships in this place (IRI or local name). Repeatable.")
 @click.option("--rel-type", "rel_type", multiple=True,
               help="Keep relationships of this type or its subclasses (e.g. Funding). Repeatable.")
+@click.option("--keep-isolates", is_flag=True,
+              help="With a filter, keep actors that have no kept tie (dropped by default).")
 @output_options(default="table")
 @data_options
-def metrics(level, as_of, partition, work_package, place, rel_type, fmt, output, ctx_data):
-    """Print social-capital measures: tie types, centrality, structural holes, brokerage, reach.
+def metrics(level, as_of, partition, holes, weighted, permutations, seed, work_package, place, rel_type,
+            keep_isolates, fmt, output, ctx_data):
+    """Print social-capital measures: tie types, centrality, structural holes, E-I, brokerage, reach.
 
-    Node level: ties by type, bridging share, betweenness, effective size, efficiency, constraint,
-    brokerage (Gould-Fernandez total) and distances to the nearest anchor and macro asset. Network
-    level: tie counts and shares, density, E-I index, assortativity, reach. Tier and work-package
-    levels: tie counts and shares. Definitions: docs/measures.md.
+    Node level: ties by type, bridging share, E-I index with its permutation p, Blau and IQV,
+    betweenness, closeness, effective size, efficiency, constraint, hierarchy, community,
+    Gould-Fernandez role counts and z-scores, distances to the nearest anchor and macro asset,
+    and the first legacy scenario that cuts a micro asset off. Network level: tie counts and
+    shares, density, E-I with permutation test, assortativity, mean Blau/IQV and structural
+    holes, communities and modularity, brokerage total with z, reach and legacy counts. Filtered
+    views (--work-package, --place, --rel-type) drop actors with no kept tie unless
+    --keep-isolates. Definitions: docs/measures.md.
 
     \b
     Examples:
       useit metrics
-      useit metrics --level node --partition tier --csv -o nodes.csv
+      useit metrics --level node --partition sector --csv -o nodes.csv
+      useit metrics --level node --holes directed --weighted --json
+      useit metrics --level group --partition sector --permutations 5000
+      useit metrics --level brokerage --partition tier
+      useit metrics --level blocks --partition sector
       useit metrics --level tier --as-of 2017-06-30
-      useit metrics --level work-package --json
       useit metrics --level network --work-package WP5 --rel-type Funding
     """
+    from ..metrics import tables
     from ..metrics.ties import tier_tie_counts, work_package_tie_counts
 
-    G = ctx_data.graph(**_filters(as_of, work_package, place, rel_type))
+    G = ctx_data.graph(**_filters(as_of, work_package, place, rel_type, keep_isolates))
+    opts = dict(partition=partition)
+    perm = dict(n_permutations=permutations, seed=seed)
+    holes_opts = dict(holes=holes, weighted=weighted)
+    if level in ("node", "network", "group", "blocks", "brokerage"):
+        _left_out(G, partition)
     if level == "node":
-        rows = _node_rows(G, partition)
+        rows = tables.node_table(G, **opts, **holes_opts, **perm)
     elif level == "network":
-        rows = [_network_row(G, partition)]
+        rows = [tables.network_row(G, **opts, **holes_opts, **perm)]
     elif level == "tier":
         rows = _table(tier_tie_counts(G), "tier")
-    else:
+    elif level == "work-package":
         rows = _table(work_package_tie_counts(G), "work_package")
+    elif level == "group":
+        rows = tables.group_table(G, **opts, **perm)
+    elif level == "blocks":
+        rows = tables.block_table(G, **opts)
+    elif level == "communities":
+        rows = tables.community_table(G)
+    elif level == "brokerage":
+        rows = tables.brokerage_table(G, **opts)
+    else:
+        rows = tables.legacy_table(G)
     emit(rows, fmt, output)
 
 
@@ -194,14 +171,14 @@ def outcomes(baseline, end, fmt, output, ctx_data):
     emit([{c: r[c] for c in cols} for r in rows], fmt, output, cols)
 
 
-def _build(ctx_data, baseline, end):
+def _build(ctx_data, baseline, end, **options):
     from ..metrics.outcomes import outcome_metadata
     from ..report import build_report
 
     baseline, end = _period(ctx_data, baseline, end)
     labels = {n: m["label"] for n, m in outcome_metadata(ctx_data.source()).items()}
     G_b, G_e = ctx_data.graph(as_of=baseline), ctx_data.graph(as_of=end)
-    return build_report(G_b, G_e, baseline=baseline, end=end, labels=labels), G_b, G_e
+    return build_report(G_b, G_e, baseline=baseline, end=end, labels=labels, **options), G_b, G_e
 
 
 @click.command()
@@ -209,8 +186,14 @@ def _build(ctx_data, baseline, end):
               help="Folder to write report.md, report.html and figures/ into.")
 @click.option("--baseline", help="Baseline snapshot date (default: the programme's start date).")
 @click.option("--end", help="End snapshot date (default: the programme's end date).")
+@click.option("--partition", type=click.Choice(("tier", "sector")), default="tier", show_default=True,
+              help="Partition of the brokerage roles: tier (micro/intermediary/macro) or sector.")
+@click.option("--holes", type=click.Choice(("undirected", "directed")), default="undirected", show_default=True,
+              help="Structural holes on the undirected or the directed simple view.")
+@click.option("--weighted/--unweighted", default=False, show_default=True,
+              help="Structural holes weighted by the number of relationships behind each tie.")
 @data_options
-def report(out_dir, baseline, end, ctx_data):
+def report(out_dir, baseline, end, partition, holes, weighted, ctx_data):
     """Write the evaluator's report (Markdown and self-contained HTML) and print the paths written.
 
     Headline outcome indicators with baseline -> end deltas, tie-type, brokerage and block-density
@@ -221,10 +204,11 @@ def report(out_dir, baseline, end, ctx_data):
     Examples:
       useit report
       useit report -o /tmp/useit-report --baseline 2017-04-01 --end 2019-12-31
+      useit report --partition sector --holes directed --weighted
     """
     from ..report import write_report
 
-    rep, _gb, _ge = _build(ctx_data, baseline, end)
+    rep, _gb, _ge = _build(ctx_data, baseline, end, partition=partition, holes=holes, weighted=weighted)
     for p in write_report(rep, out_dir):
         click.echo(str(p))
 

@@ -52,6 +52,8 @@ __all__ = [
     "without_nodes",
     "surviving_ties",
     "broker_dependence",
+    "legacy_apparatus",
+    "legacy_scenarios",
 ]
 
 #: Node types that make up the programme's own apparatus.
@@ -274,3 +276,49 @@ def broker_dependence(G, remove=None, *, include_brokers: bool = False, drop_bro
         "lost_anchor": lost("to_anchor"),
         "removed_micro": sorted((v for v in reach_before if v in removed), key=str),
     }
+
+
+def legacy_apparatus(G) -> set:
+    """The programme's apparatus plus its brokers below the macro tier.
+
+    :func:`programme_nodes` (teams, programme, work packages) and every broker of a recorded
+    ``Brokerage`` (:func:`brokers`) whose tier is not ``macro``: removing an anchor that also
+    brokers would test the anchor's absence, not the programme's.
+    """
+    return programme_nodes(G) | {b for b in brokers(G) if G.nodes[b].get("tier") != "macro"}
+
+
+def legacy_scenarios(G, end=None) -> list:
+    """The four broker-dependence scenarios of the report, each stricter than the one before.
+
+    1. remove the programme's teams, programme and work packages (:func:`programme_nodes`);
+    2. 1 and every broker below the macro tier (:func:`legacy_apparatus`);
+    3. 2 and the ties among the parties those brokers brought together (``drop_brokered_ties``);
+    4. 3 and every tie ending on or before `end` (only when `end` is given).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        Usually the end-of-programme snapshot.
+    end : str or datetime.date, optional
+        The programme's end date, for scenario 4.
+
+    Returns
+    -------
+    list of dict
+        One per scenario: ``scenario`` (number), ``description``, and the result of
+        :func:`broker_dependence` (``removed``, ``ties_ended``, ``ties_brokered_dropped``,
+        ``before``, ``after``, ``delta``, ``lost_macro``, ``lost_anchor``, ``removed_micro``).
+    """
+    apparatus = legacy_apparatus(G)
+    scenarios = [
+        ("remove programme teams, programme and work packages", dict()),
+        ("1 and every broker of a Brokerage relationship below the macro tier", dict(remove=apparatus)),
+        ("2 and the ties among parties those brokers brought together",
+         dict(remove=apparatus, drop_brokered_ties=True)),
+    ]
+    if end is not None:
+        scenarios.append((f"3 and every tie ending on or before {_iso(end)}",
+                          dict(remove=apparatus, drop_brokered_ties=True, end=end)))
+    return [{"scenario": i, "description": text, **broker_dependence(G, **kw)}
+            for i, (text, kw) in enumerate(scenarios, start=1)]
