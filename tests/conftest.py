@@ -89,6 +89,7 @@ def pytest_runtest_makereport(item, call):
             and not neo4j_skips_allowed()):
         lr = report.longrepr
         reason = lr[2] if isinstance(lr, tuple) and len(lr) == 3 else str(lr)
+        reason = reason.removeprefix("Skipped: ")
         where = "in CI" if in_ci() else "on the project's own Neo4j server"
         report.outcome = "failed"
         report.longrepr = (f"a neo4j test may not skip {where}, and this one did: {reason}\n"
