@@ -74,6 +74,7 @@ class UIT(DefinedNamespace):
     Cooperative: URIRef  # An enterprise owned and controlled by its members (e.g. a food co-operative).
     Developer: URIRef  # A property or regeneration developer.
     Employment: URIRef  # An employer employs, places or hosts people (jobs, work placements, work experience).
+    EstimatedIndicator: URIRef  # An indicator whose value is an estimate made under a stated assumption (uit:estimatedValue with uit:assumption), not a target and not a delivered result; e.g. the potential salaries if every Work Package 5 participant moved into NHS employment (Table 1 of the report). Where the estimate is a count times an amount per person, it also gives uit:memberCount and uit:valuePerPersonGBP.
     Evidence: URIRef  # A short quotation from a section of a source document that supports a claim.
     Funder: URIRef  # A grant maker, programme funder or social finance provider.
     Funding: URIRef  # A funder gives money (grant, programme budget, paid course fees) to a recipient.
@@ -84,6 +85,8 @@ class UIT(DefinedNamespace):
     Intermediary: URIRef  # An organisation whose role is to support, convene or broker between micro and macro assets.
     IntermediaryTier: URIRef  # Intermediaries: support organisations, infrastructure bodies and programme teams that broker between micro and macro assets.
     Land: URIRef  # Land or open space (e.g. the playing field by Edgbaston Reservoir).
+    LegalForm: URIRef  # A legal form an organisation can take (co-operative, community interest company, charity, ...). Each concept is mapped to the ESSGLOBAL legal-form code lists with skos:exactMatch, skos:broadMatch or skos:narrowMatch where ESSGLOBAL has a matching code.
+    LegalFormScheme: URIRef  # Legal forms of social and solidarity economy and voluntary organisations in the UK, aligned to ESSGLOBAL's legal-form (L1-L5) and organisational-structure (OS10-OS160) code lists.
     LocalAuthority: URIRef  # A city, borough or metropolitan council.
     MacroAsset: URIRef  # A large organisation with economic weight in the place: the 'macro assets' of the USE-IT! model.
     MacroTier: URIRef  # Macro assets: anchor institutions, developers and contractors, funders and government bodies.
@@ -117,6 +120,8 @@ class UIT(DefinedNamespace):
     Support: URIRef  # A supporter gives advice, mentoring, business support or practical help to a supported party.
     SupportOrganisation: URIRef  # An infrastructure or support body (e.g. iSE, BVSC, Co-operative Futures).
     SystemChangeOutcome: URIRef  # One of the six system-change outcomes of the USE-IT! evaluation framework (report section 3), with the network indicators that measure it (uit:measuredBy).
+    TieType: URIRef  # The kind of social capital a tie between two actors stands for: bonding, bridging or linking (Szreter & Woolcock 2004), decided from the two actors' tiers and groups. The projection writes the concept's skos:notation on every edge (attribute `tie`).
+    TieTypeScheme: URIRef  # Bonding, bridging and linking ties, in the order the rule is applied: linking first (tiers differ), then bonding (same group), else bridging.
     Tier: URIRef  # A level of a power gradient: micro (community), intermediary (support, brokers) or macro (anchor institutions, developers, funders, government). Ties across tiers are linking social capital (Szreter & Woolcock 2004).
     TierScheme: URIRef  # The three tiers of the micro-to-macro model of the USE-IT! programme.
     Training: URIRef  # A trainer trains or teaches trainees (courses, accredited qualifications, language classes).
@@ -128,6 +133,7 @@ class UIT(DefinedNamespace):
     asset: URIRef  # The physical asset a relationship is about (not itself a party).
     assetProvider: URIRef  # The party that provides land, a building or space.
     assetUser: URIRef  # The party that uses the land, building or space.
+    assumption: URIRef  # In words, the condition under which an indicator's uit:estimatedValue holds (e.g. 'if every individual engaged with Work Package 5 moved into employment in the NHS').
     broker: URIRef  # The party that brought the others together.
     brokeredParty: URIRef  # A party the broker brought together with the others.
     buyer: URIRef  # The party that buys.
@@ -143,17 +149,18 @@ class UIT(DefinedNamespace):
     employee: URIRef  # The person or cohort employed or placed.
     employer: URIRef  # The party that employs or hosts a placement.
     endDate: URIRef  # When the relationship ended or is due to end; absent while it continues.
+    estimatedValue: URIRef  # The value an indicator would reach under its uit:assumption: an estimate or projection, neither a target nor a delivered result.
     evidence: URIRef  # The evidence a resource or claim is derived from.
     foundedDate: URIRef  # When an organisation or asset was founded or created.
     funder: URIRef  # The party that gives the money.
     group: URIRef  # The sector or community the actor belongs to (used for bonding/bridging).
     lead: URIRef  # The organisation that leads a work package or project.
-    legalForm: URIRef  # Legal form as stated in the source (e.g. CIC, charity, co-operative); see essglobal:legalForm for the ESSGLOBAL code list.
+    legalForm: URIRef  # The organisation's legal form where the source states it: one uit:LegalForm concept (e.g. uit:legal-form-cooperative), each mapped to the ESSGLOBAL legal-form code lists. Leave it out when the source does not say.
     locatedIn: URIRef  # The place an actor, asset or relationship is in.
     measuredBy: URIRef  # The name of the network indicator (a function in useit_graph.metrics.outcomes) that operationalises this outcome.
     mechanism: URIRef  # How a broker brought the parties together (a uit:BrokerageMechanism).
     member: URIRef  # The member.
-    memberCount: URIRef  # Number of people in a cohort or members of a network.
+    memberCount: URIRef  # Number of people in a cohort or members of a network; on an indicator, the number of people its value counts (e.g. the participants in one profession of Table 1).
     memberOf: URIRef  # The group, network or board the member belongs to.
     nodeKind: URIRef  # How the class is drawn and counted: organisation, cohort, person, physical_asset, programme, place or outcome.
     outcome: URIRef  # The outcome an indicator measures or a relationship contributes to.
@@ -184,10 +191,20 @@ class UIT(DefinedNamespace):
     trainee: URIRef  # The party trained.
     trainer: URIRef  # The party that trains.
     unit: URIRef  # What an indicator counts (e.g. 'people', 'GBP', 'social enterprises').
+    valuePerPersonGBP: URIRef  # The amount in pounds sterling per person that an indicator's value is built from, e.g. the estimated annual salary of one participant in a profession; the value is this amount times the indicator's uit:memberCount.
     workPackage: URIRef  # The work package a relationship, actor or indicator belongs to.
 
     # Valid non-python identifiers
     _extras = [
+        "legal-form-charitable-incorporated-organisation",  # An incorporated form designed for charities, registered with the Charity Commission. ESSGLOBAL has no code of its own for it, only the broader 'Charity'.
+        "legal-form-charity",  # An organisation established for charitable purposes only (in England and Wales, registered with the Charity Commission when large enough).
+        "legal-form-community-benefit-society",  # A society registered under the Co-operative and Community Benefit Societies Act 2014 that trades for the benefit of the wider community (formerly an industrial and provident society).
+        "legal-form-community-interest-company",  # A UK limited company for social enterprises, with an asset lock and a community interest test.
+        "legal-form-company-limited-by-guarantee",  # A UK company without shares whose members guarantee a nominal sum, the usual form of voluntary and infrastructure organisations. ESSGLOBAL has no code of its own for it.
+        "legal-form-cooperative",  # An enterprise owned and democratically controlled by its members (workers, consumers, producers, tenants or several of these).
+        "legal-form-informal-group",  # A group of people acting together that is not incorporated or registered as an organisation (e.g. a residents' gardening group).
+        "legal-form-not-for-profit",  # A not-for-profit organisation whose incorporated form the source does not give.
+        "legal-form-social-enterprise",  # A business trading for a social purpose whose incorporated form the source does not give. ESSGLOBAL lists 'social enterprise' as a legal form; in UK law it is not one (a social enterprise may be a CIC, a co-operative, a charity or a company), so prefer a narrower concept when the form is known.
         "mechanism-contract",  # A contract, agreement or commissioned piece of work.
         "mechanism-event",  # An event, market, meet-up or open day.
         "mechanism-introduction",  # A direct introduction or referral.
@@ -206,4 +223,7 @@ class UIT(DefinedNamespace):
         "sector-public-administration",  # Local and national government and their agencies.
         "sector-social-economy",  # Social enterprises, co-operatives, community businesses and their support bodies.
         "sector-transport",  # Transport and large infrastructure projects.
+        "tie-bonding",  # Bonding social capital: ties within a group of people or organisations who see themselves as alike (Szreter & Woolcock 2004). A tie between two actors in the same tier and the same group (sector or community), e.g. two community groups.
+        "tie-bridging",  # Bridging social capital: ties of respect and mutuality between people or organisations who are not alike but sit at a similar level of power (Szreter & Woolcock 2004). A tie between two actors in the same tier but different groups, e.g. a community group and a social enterprise.
+        "tie-linking",  # Linking social capital: ties across explicit, formal or institutionalised power gradients (Szreter & Woolcock 2004). A tie between two actors in different tiers (micro, intermediary, macro): it crosses a power gradient, e.g. a community group funded by a local authority.
     ]
