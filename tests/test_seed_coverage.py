@@ -8,7 +8,7 @@ UIT = "https://w3id.org/useit-graph/ns#"
 # Abstract classes are exemplified through their subclasses; concept classes by the ontology's own schemes.
 ABSTRACT = {"Agent", "Organisation", "MicroAsset", "MacroAsset", "Intermediary", "AnchorInstitution",
             "PhysicalAsset", "Relationship", "Cohort", "Outcome"}
-IN_ONTOLOGY = {"Tier", "Group", "BrokerageMechanism"}
+IN_ONTOLOGY = {"Tier", "Group", "BrokerageMechanism", "TieType", "LegalForm"}  # legal forms used: test_seed_facts
 
 
 def test_every_class_has_a_seed_example(seed_dataset, ontology):

@@ -289,23 +289,65 @@ TABLE1 = {  # section 5, Table 1: Anticipated salaries of Work Package 5 partici
     "nurses": (25, 71, 1_775_000), "psychologists": (35, 3, 105_000), "physiotherapists": (30, 4, 120_000),
     "biomedical-scientists": (35, 28, 980_000), "pharmacists": (38, 14, 532_000), "dentists": (70, 15, 1_050_000),
 }
+TABLE1_PRINTED = {  # the profession as printed in the report's first column
+    "Doctor": "doctors", "Eye surgeon": "eye-surgeons", "Anaesthetist": "anaesthetists", "Nurse": "nurses",
+    "Psychologist": "psychologists", "Physiotherapist": "physiotherapists", "Bio Medical Scientist": "biomedical-scientists",
+    "Pharmacist": "pharmacists", "Dentist": "dentists",
+}
+
+
+def test_table1_in_the_report_is_what_the_test_expects():
+    """Section 5, Table 1 read from the report itself: each row 'Doctor<TAB>61K<TAB>44<TAB>£2,684,000' and the
+    total '£7,473,000'. Guards the TABLE1 constant against transcription errors."""
+    path = _report_path()
+    if path is None:
+        pytest.skip(f"the report {REPORT_NAME} was not found; set USEIT_REPORT to its path")
+    text = path.read_text(encoding="utf-8")
+    table = text[text.index("Table 1: Anticipated salaries of Work Package 5 participants"):]
+    table = table[:table.index("## System change outcomes")]
+    rows = {}
+    for m in re.finditer(r"^([A-Za-z ]+)\t(\d+)K\t(\d+)\t£([\d,]+)\s*$", table, flags=re.M):
+        rows[TABLE1_PRINTED[m.group(1)]] = (int(m.group(2)), int(m.group(3)), int(m.group(4).replace(",", "")))
+    assert rows == TABLE1
+    assert "£7,473,000" in table and "Salary (estimate)" in table
 
 
 @pytest.mark.parametrize("profession", sorted(TABLE1))
-def test_table1_rows(g, profession):
-    """Section 5, Table 1: each row's overall total (deliveredValue) and participant count (memberCount)."""
+def test_table1_rows_are_estimates_with_a_salary_per_person(g, profession):
+    """Section 5, Table 1 'Anticipated salaries', whose caption says the Learning Works 'estimates the potential
+    salary benefit if every individual engaged with Work Package 5 moved into employment in the NHS': each row is
+    a uit:EstimatedIndicator whose uit:estimatedValue is the row's overall total, with the salary estimate in GBP
+    (uit:valuePerPersonGBP, e.g. 61K = 61000 for doctors), the participant count, the assumption, and no
+    uit:deliveredValue (nothing was delivered)."""
     salary_k, count, total = TABLE1[profession]
     ind = BHAM[f"ind-wp5-anticipated-salaries-{profession}"]
-    assert _num(g, ind, UIT.deliveredValue) == total == salary_k * 1000 * count
+    assert (ind, RDF.type, UIT.EstimatedIndicator) in g
+    assert _num(g, ind, UIT.estimatedValue) == total == salary_k * 1000 * count
+    assert _num(g, ind, UIT.valuePerPersonGBP) == salary_k * 1000
     assert g.value(ind, UIT.memberCount).toPython() == count
+    assert g.value(ind, UIT.deliveredValue) is None and g.value(ind, UIT.targetValue) is None
+    assert "moved into employment in the NHS" in str(g.value(ind, UIT.assumption))
+    assert str(g.value(ind, UIT.unit)) == "GBP per year"
 
 
 def test_table1_rows_add_up_to_the_printed_total(g):
     """Section 5, Table 1: the printed total is £7,473,000 and the nine rows add up to it exactly (183 participants)."""
-    total = _num(g, BHAM["ind-wp5-anticipated-salaries-total"], UIT.deliveredValue)
-    rows = sum(_num(g, BHAM[f"ind-wp5-anticipated-salaries-{p}"], UIT.deliveredValue) for p in TABLE1)
+    tot = BHAM["ind-wp5-anticipated-salaries-total"]
+    assert (tot, RDF.type, UIT.EstimatedIndicator) in g and g.value(tot, UIT.deliveredValue) is None
+    total = _num(g, tot, UIT.estimatedValue)
+    rows = sum(_num(g, BHAM[f"ind-wp5-anticipated-salaries-{p}"], UIT.estimatedValue) for p in TABLE1)
     assert total == rows == 7_473_000
-    assert sum(c for _, c, _ in TABLE1.values()) == 183
+    assert sum(c for _, c, _ in TABLE1.values()) == 183 == g.value(tot, UIT.memberCount).toPython()
+
+
+def test_no_estimate_is_stored_as_a_delivered_value(g):
+    """Only results the report says were reached are uit:deliveredValue: no indicator whose label or unit calls it
+    anticipated, estimated or potential carries one (the Table 1 salaries did, before the audit of issue #2)."""
+    for ind in _instances(g, UIT.Indicator):
+        words = (str(g.value(ind, RDFS.label)) + " " + str(g.value(ind, UIT.unit))).lower()
+        if any(w in words for w in ("anticipated", "estimate", "potential")):
+            assert g.value(ind, UIT.deliveredValue) is None, ind
+            assert (ind, RDF.type, UIT.EstimatedIndicator) in g, ind
 
 
 # ----------------------------------------------------------------------------------------------
@@ -575,3 +617,142 @@ def test_named_organisations_are_in_the_graph(g, name):
     agents = _instances(g, UIT.Agent)
     hits = {s for s in g.subjects(RDFS.label, Literal(name))} | {s for s in g.subjects(SKOS.altLabel, Literal(name))}
     assert hits & agents, name
+
+
+# ----------------------------------------------------------------------------------------------
+# Projects and their leads are connected by qualified relationships (audit of issue #2)
+# ----------------------------------------------------------------------------------------------
+
+# Projects for which the report names no party, so no qualified relationship can be supported:
+UNCONNECTED_PROJECTS = {
+    "athletes-village": "section 6: partners 'are looking to take ownership' of a building in it after the Games (planned)",
+    "commonwealth-games-swimming-pool": "section 6: one of 'two major developments', no developer or operator named",
+    "hs2": "section 6: named only as a macro opportunity",
+    "north-birmingham-housing-development": "section 8: a clause 'to be considered' for its procurement (planned)",
+}
+
+
+def _projects_in_relationships(g) -> set:
+    q = PREFIXES + """SELECT DISTINCT ?x WHERE { ?p rdfs:subPropertyOf* uit:participant . ?r ?p ?x .
+                                                   ?c rdfs:subClassOf* uit:Relationship . ?r a ?c . ?x a uit:Project . }"""
+    return {row.x for row in g.query(q)}
+
+
+def test_every_project_takes_part_in_a_qualified_relationship(g, seeds):
+    """A bare uit:lead or uit:workPackage triple never becomes a graph edge, so every project the report ties to a
+    party is a participant of some qualified relationship. The four exceptions are listed with the reason."""
+    projects = set(seeds.subjects(RDF.type, UIT.Project))
+    assert len(projects) == 30
+    unconnected = {str(p).rsplit("/", 1)[1] for p in projects - _projects_in_relationships(g)}
+    assert unconnected == set(UNCONNECTED_PROJECTS)
+
+
+def test_every_project_lead_is_also_an_ownership(g, seeds):
+    """Each uit:lead of a project has a uit:Ownership with the lead as uit:owner and the project as uit:owned,
+    so the lead is an edge of the projection (seeds/README.md)."""
+    missing = []
+    for proj, lead in seeds.subject_objects(UIT.lead):
+        if (proj, RDF.type, UIT.Project) not in seeds:
+            continue
+        q = PREFIXES + "ASK { ?o a uit:Ownership ; uit:owner ?lead ; uit:owned ?proj . }"
+        if not g.query(q, initBindings={"lead": lead, "proj": proj}).askAnswer:
+            missing.append((str(proj), str(lead)))
+    assert missing == []
+    assert len(list(seeds.subject_objects(UIT.lead))) >= 10
+
+
+def _owners(g, project_slug) -> set:
+    q = PREFIXES + "SELECT ?o WHERE { ?r a uit:Ownership ; uit:owned ?p ; uit:owner ?o . }"
+    return {row.o for row in g.query(q, initBindings={"p": BHAM[project_slug]})}
+
+
+def test_community_research_projects_are_run_by_the_researchers(g):
+    """Section 4, Outcome 4: 'the Connecting Canals and Local Communities project saw the researchers engage members
+    of the public' and 'the Wild Neighbourhood project has seen the community researchers engaging with key
+    environmental and wildlife organisations'; section 4: commissioned research 'has seen the community researchers
+    work with University academics to deliver research for clients', e.g. the type 2 diabetes and skills
+    recognition projects (Outcome 5) and the project behind the £300,000 grant."""
+    crs, uob = BHAM["community-researchers"], BHAM["university-of-birmingham"]
+    assert crs in _owners(g, "connecting-canals-project")
+    assert crs in _owners(g, "wild-neighbourhood-project")
+    for slug in ("diabetes-research-project", "skills-recognition-project", "childhood-obesity-research-project"):
+        assert _owners(g, slug) == {crs, uob}, slug
+    q = PREFIXES + """ASK { ?s a uit:Support ; uit:supporter bham:childhood-obesity-research-project ;
+                               uit:supported bham:birmingham-city-council . }"""
+    assert g.query(q).askAnswer
+
+
+def test_wp7_outputs_are_tied_to_the_joint_leads(g):
+    """Section 7: Work Package 7 'has been led jointly by iSE and Birmingham City Council'; its outputs include
+    'Three Community Economic Development Plans ... for Soho, Smethwick and the Summerfield Reservoir' and 'A Roadmap
+    for legacy'."""
+    leads = {BHAM["ise"], BHAM["birmingham-city-council"]}
+    for slug in ("ced-plan-soho", "ced-plan-smethwick", "ced-plan-summerfield-reservoir", "useit-legacy-roadmap"):
+        assert _owners(g, slug) == leads, slug
+
+
+def test_technical_advice_through_ise_and_cooperative_futures(g):
+    """Section 7, Impact assessment: organisations benefited from 'technical advice and expertise (through iSE and
+    Cooperative Futures)' ... 'In some cases this support has enabled informal groups to grow and commercialise
+    their activities, for example, a resident gardening group has developed a social enterprise'."""
+    q = PREFIXES + "SELECT ?r WHERE { ?r a uit:Support ; uit:supporter bham:co-operative-futures . }"
+    (row,) = list(g.query(q))
+    assert set(g.objects(row.r, UIT.supporter)) == {BHAM["ise"], BHAM["co-operative-futures"]}
+    assert set(g.objects(row.r, UIT.supported)) == {BHAM["warm-earth-gardening-group"]}
+    assert BHAM["ev-wp7-technical-advice"] in set(g.objects(row.r, UIT.evidence))
+
+
+def test_social_enterprise_world_forum_visit_is_brokered(g):
+    """Section 8 (and 7): USE-IT! 'Married practical support with affirmation and profile for community activists
+    and organisations, linking them to peer networks locally, nationally and internationally'; one respondent's
+    'visits he'd been on as part of USE-IT (to the Social Enterprise World Forum ...)'."""
+    q = PREFIXES + """SELECT ?b WHERE { ?b a uit:Brokerage ; uit:broker bham:useit-team ;
+                                              uit:brokeredParty bham:social-enterprise-world-forum ;
+                                              uit:mechanism uit:mechanism-event . }"""
+    (row,) = list(g.query(q))
+    (visitor,) = set(g.objects(row.b, UIT.brokeredParty)) - {BHAM["social-enterprise-world-forum"]}
+    assert (visitor, RDF.type, UIT.Person) in g and g.value(visitor, UIT.personalData).toPython() is True
+
+
+def test_new_project_ties_follow_the_dating_rule(g):
+    """seeds/README.md 'Dates (the rule)': undated ties the programme created start on 2017-04-01, commissioned
+    research on 2018-06-01 ('particularly from the summer of 2018 onwards'), legacy activity on 2019-01-01, the Open
+    Day on its day ('6th November', taken as 2019), and ties that framed the programme from its inception or are
+    comparators on 2016-10-31 (baseline)."""
+    expected = {
+        "rel-community-researchers-carry-out-connecting-canals": "2017-04-01",
+        "rel-ise-birmingham-city-council-ced-plan-soho": "2017-04-01",
+        "rel-community-researchers-university-deliver-diabetes-research": "2018-06-01",
+        "rel-ise-birmingham-city-council-legacy-roadmap": "2019-01-01",
+        "rel-university-of-birmingham-runs-cr-open-day": "2019-11-06",
+        "rel-port-loop-developer-leads-port-loop-development": "2016-10-31",
+        "rel-commonwealth-games-organising-committee-runs-the-games": "2016-10-31",
+        "rel-school-for-social-entrepreneurs-runs-lloyds-bank-start-up-programme": "2016-10-31",
+    }
+    for slug, date in expected.items():
+        assert str(g.value(BHAM[slug], UIT.startDate)) == date, slug
+    for slug, date in expected.items():  # a baseline date is always explained
+        if date < PROGRAMME_START:
+            assert g.value(BHAM[slug], RDFS.comment) is not None, slug
+
+
+# ----------------------------------------------------------------------------------------------
+# Legal forms (ESSGLOBAL-aligned concepts, used where the report states them)
+# ----------------------------------------------------------------------------------------------
+
+LEGAL_FORMS = {  # organisation -> legal form concept, with what the report says
+    "smethwick-food-cooperative": "cooperative",          # section 7: 'a Food Cooperative in Smethwick'
+    "warm-earth-gardening-group": "informal-group",       # section 7: 'informal community activity', 'informal groups'
+    "warm-earth": "social-enterprise",                    # section 7: 'has developed a social enterprise'
+    "community-research-social-enterprise": "social-enterprise",  # section 4: 'the social enterprise or community interest company'
+}
+
+
+def test_legal_forms_stated_in_the_report(g, seeds):
+    """The legal forms the report states (sections 4 and 7) are recorded as uit:LegalForm concepts, and only those:
+    the report gives no legal form for any other organisation. The co-operative maps to ESSGLOBAL's 'Cooperative'
+    (legal-form L2)."""
+    got = {str(s).rsplit("/", 1)[1]: str(o).rsplit("legal-form-", 1)[1] for s, o in seeds.subject_objects(UIT.legalForm)}
+    assert got == LEGAL_FORMS
+    coop = UIT["legal-form-cooperative"]
+    assert (coop, SKOS.exactMatch, URIRef("http://purl.org/essglobal/standard/legal-form/L2")) in g
