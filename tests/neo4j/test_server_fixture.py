@@ -47,7 +47,7 @@ def manifest(dist) -> dict:
 @pytest.fixture(scope="module")
 def info(dist):
     try:
-        started = server.start()
+        started = server.start(page_cache="96m", heap="768m")  # not the defaults: see test_memory_settings
     except server.Neo4jServerError as exc:
         pytest.fail(f"Neo4j did not start: {exc}", pytrace=False)
     try:
@@ -97,6 +97,25 @@ def test_community_has_one_user_database(driver):
     # isolate tests by clearing data, not by creating databases
     with pytest.raises(neo4j.exceptions.Neo4jError):
         driver.execute_query("CREATE DATABASE fixtureprobe", database_="system")
+
+
+def test_memory_settings_reach_the_server(driver):
+    """start(page_cache=..., heap=...) as Neo4j itself reports them (SHOW SETTINGS, the JVM's MXBean)."""
+    recs, _, _ = driver.execute_query("SHOW SETTINGS YIELD name, value WHERE name = 'server.memory.pagecache.size' "
+                                      "RETURN value", database_="neo4j")
+    assert recs[0]["value"] == "96.00MiB"
+    recs, _, _ = driver.execute_query("CALL dbms.queryJmx('java.lang:type=Memory') YIELD attributes "
+                                      "RETURN attributes.HeapMemoryUsage.value.properties.max AS max",
+                                      database_="neo4j")
+    # -Xmx768m; the JVM reports a little less (one survivor space is not counted)
+    assert 700 * 2**20 < recs[0]["max"] <= 768 * 2**20
+
+
+def test_memory_arguments_are_checked():
+    with pytest.raises(server.Neo4jServerError, match="'lots' is not a memory size"):
+        server.start(page_cache="lots")
+    with pytest.raises(server.Neo4jServerError, match="initial heap 2g is larger than the maximum 1g"):
+        server.start(heap="2g,1g")
 
 
 def test_wrong_password_is_auth_error(info):

@@ -69,6 +69,11 @@ STATE_FILE = "server.env"
 LOG_FILE = "neo4j-console.log"
 START_TIMEOUT_S = 180.0
 STOP_TIMEOUT_S = 60.0
+#: Memory defaults sized for the shared 2-core test machine; override with the ``page_cache`` and
+#: ``heap`` arguments of :func:`start`, or ``USEIT_NEO4J_PAGECACHE`` / ``USEIT_NEO4J_HEAP``.
+DEFAULT_PAGE_CACHE = "64m"
+DEFAULT_HEAP = ("512m", "1g")
+_SIZE = re.compile(r"^(\d+)([kmgKMG]?)$")
 MIN_PASSWORD_LENGTH = 8  # Neo4j's dbms.security.auth_minimum_password_length
 
 #: JVM flags the ``neo4j`` launcher takes from the default neo4j.conf (``server.jvm.additional``);
@@ -421,7 +426,46 @@ def _is_our_server(pid: int, home: Path) -> bool:
     return f"--home-dir={home}".encode() in cmdline
 
 
-def _write_conf(home: Path, port: int, plugins_dir: Path | None) -> None:
+def _size_bytes(size: str) -> int:
+    m = _SIZE.match(size)
+    return int(m.group(1)) * {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}[m.group(2).lower()]
+
+
+def _memory(page_cache: str | None, heap) -> tuple[str, tuple[str, str]]:
+    """Page cache and (initial, max) heap from the arguments, else the environment, else defaults.
+
+    ``heap`` may be ``"2g"`` (max; the initial heap is 512m, or the max if smaller) or
+    ``("512m", "2g")``; ``USEIT_NEO4J_HEAP`` takes ``2g`` or ``512m,2g``.
+
+    Examples
+    --------
+    >>> _memory("1g", "2g")
+    ('1g', ('512m', '2g'))
+    >>> _memory(None, ("256m", "256m"))[1]
+    ('256m', '256m')
+    """
+    where_pc = "the page_cache argument" if page_cache else "USEIT_NEO4J_PAGECACHE"
+    page_cache = (page_cache or os.environ.get("USEIT_NEO4J_PAGECACHE") or DEFAULT_PAGE_CACHE).strip()
+    where_heap = "the heap argument" if heap else "USEIT_NEO4J_HEAP"
+    heap = heap or os.environ.get("USEIT_NEO4J_HEAP") or DEFAULT_HEAP
+    if isinstance(heap, str):
+        parts = [p.strip() for p in heap.split(",")]
+        heap = tuple(parts) if len(parts) == 2 else (None, parts[0]) if len(parts) == 1 else ("?", "?")
+    if _SIZE.match(heap[1] or "") and heap[0] is None:
+        heap = (heap[1] if _size_bytes(heap[1]) < _size_bytes("512m") else "512m", heap[1])
+    for where, value in ((where_pc, page_cache), (where_heap, heap[1]), (where_heap, heap[0])):
+        if not _SIZE.match(value or ""):
+            raise Neo4jServerError(
+                f"{where}: {value!r} is not a memory size. Fix: use a number with k, m or g, e.g. "
+                "page cache 1g, heap 2g (or 512m,2g for initial,max).")
+    if _size_bytes(heap[0]) > _size_bytes(heap[1]):
+        raise Neo4jServerError(f"{where_heap}: initial heap {heap[0]} is larger than the maximum {heap[1]}. "
+                               "Fix: give initial,max with initial <= max.")
+    return page_cache, (heap[0], heap[1])
+
+
+def _write_conf(home: Path, port: int, plugins_dir: Path | None, page_cache: str = DEFAULT_PAGE_CACHE,
+                heap: tuple[str, str] = DEFAULT_HEAP) -> None:
     conf = home / "conf"
     conf.mkdir(parents=True, exist_ok=True)
     lines = [
@@ -441,10 +485,10 @@ def _write_conf(home: Path, port: int, plugins_dir: Path | None) -> None:
         "dbms.routing.enabled=false",
         "dbms.security.auth_enabled=true",
         "dbms.usage_report.enabled=false",
-        "server.memory.pagecache.size=64m",
+        f"server.memory.pagecache.size={page_cache}",
         # documentation only: the entry point does not apply heap settings (see the java line)
-        "server.memory.heap.initial_size=512m",
-        "server.memory.heap.max_size=1g",
+        f"server.memory.heap.initial_size={heap[0]}",
+        f"server.memory.heap.max_size={heap[1]}",
         "db.tx_log.rotation.retention_policy=1 files",
         # Bolt's Netty shutdown otherwise waits 2 x 5 s of quiet period on every stop
         "internal.dbms.bolt.netty_server_shutdown_quiet_period=0",
@@ -565,7 +609,7 @@ def _probe(neo4j, uri: str, password: str) -> tuple[str, dict[str, bool]]:
 def start(version: str = DEFAULT_VERSION, *, port: int | None = None,
           data_dir: str | os.PathLike | None = None, password: str | None = None,
           plugins: bool = True, timeout: float = START_TIMEOUT_S, java: str | None = None,
-          heap: tuple[str, str] = ("512m", "1g")) -> ServerInfo:
+          heap: tuple[str, str] | str | None = None, page_cache: str | None = None) -> ServerInfo:
     """Start a Neo4j Community server on 127.0.0.1 and wait until Bolt answers.
 
     Fetches the jars first if they are not cached (see :func:`fetch`). The server runs detached in
@@ -590,8 +634,13 @@ def start(version: str = DEFAULT_VERSION, *, port: int | None = None,
         Seconds to wait for Bolt.
     java : str, optional
         The java executable; default ``$JAVA_HOME/bin/java`` or ``java`` on PATH.
-    heap : (str, str)
-        ``-Xms`` and ``-Xmx``.
+    heap : (str, str) or str, optional
+        ``-Xms`` and ``-Xmx`` (``("512m", "2g")``), or only the maximum (``"2g"``). Default:
+        ``$USEIT_NEO4J_HEAP`` (``2g`` or ``512m,2g``), else 512m / 1g.
+    page_cache : str, optional
+        ``server.memory.pagecache.size``, e.g. ``"1g"``. Default: ``$USEIT_NEO4J_PAGECACHE``,
+        else 64m (otherwise Neo4j sizes it from the machine's RAM). Size it to the store for
+        bulk loads (see ``bench/results/neo4j.md``).
 
     Returns
     -------
@@ -603,6 +652,7 @@ def start(version: str = DEFAULT_VERSION, *, port: int | None = None,
         If the jars cannot be fetched, java is missing or too old, the port is taken, the JVM exits
         or Bolt does not answer within ``timeout``; the message ends with the log tail.
     """
+    page_cache, heap = _memory(page_cache, heap)
     java_exe = _java(java)
     dist = fetch(version, plugins=plugins)
     lib = dist / "lib"
@@ -638,7 +688,7 @@ def start(version: str = DEFAULT_VERSION, *, port: int | None = None,
                 raise Neo4jServerError(
                     f"Port {bolt_port} on 127.0.0.1 is already in use. Fix: choose another --port "
                     "or leave it out to pick a free one.")
-            _write_conf(home, bolt_port, plugins_dir if use_plugins else None)
+            _write_conf(home, bolt_port, plugins_dir if use_plugins else None, page_cache, heap)
             if first_start and not password_set:
                 _set_initial_password(java_exe, lib, home, password)
                 password_set = True
