@@ -6,9 +6,12 @@ loader rows with :func:`useit_graph.store.neo4j.build_rows`, and loads them into
 baseline runs the same queries with one row per query and per transaction on a small sample, in
 the same run on the same server, and is extrapolated (stated in the output).
 
+Each ``--page-cache`` value gets its own fresh throw-away server (same data, same run), so the
+effect of the page cache is measured against the per-row baseline on the same machine.
+
 Usage::
 
-    .venv/bin/python bench/bench_neo4j.py --rels 1000000 --batch-size 10000 --sample 2000
+    .venv/bin/python bench/bench_neo4j.py --rels 200000 --page-cache 64m --page-cache 2g --no-rerun
 
 Prints one JSON object; ``bench/results/neo4j.md`` records a run.
 """
@@ -30,6 +33,112 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "neo4j"))
 
 
+def _store_mb(home) -> float | None:
+    if home is None:
+        return None
+    total = sum(p.stat().st_size for p in (Path(home) / "data").rglob("*") if p.is_file())
+    return round(total / 2**20, 1)
+
+
+def _one_row(tx, query, row, ds):
+    tx.run(query, rows=[row], ds=ds).consume()
+
+
+def _run(args, rows, page_cache) -> dict:
+    """One server configuration: batched load (and re-run), store size, per-row baseline."""
+    from useit_graph.store import neo4j as store
+
+    out: dict = {}
+    server = None
+    if page_cache is None:
+        conn = store.connect()
+        out["server"] = "NEO4J_URI (the user's server, its own memory settings)"
+    else:
+        from useit_graph.store import neo4j_server
+
+        server = neo4j_server.start(page_cache=page_cache, heap=args.heap, plugins=False)
+        conn = store.connect(server.uri, server.user, server.password, "neo4j")
+        out["server"] = (f"Neo4j {server.version} Community (scripts/neo4j-server, fresh store, "
+                         f"page cache {page_cache}, heap {args.heap})")
+        out["page_cache"], out["heap"] = page_cache, args.heap
+    try:
+        store.wipe(conn, args.dataset)
+        info = store.server_status(conn)
+        out["server_version"] = f"{info['server']} {info['version']} {info['edition']}"
+
+        t = time.perf_counter()
+        res = store.load(conn, rows, batch_size=args.batch_size)
+        total_s = time.perf_counter() - t
+        out["batched"] = {
+            "seconds": round(total_s, 1),
+            "rows_per_s": round(len(rows) / total_s),
+            "relationships_per_s": round(rows.n_relationships / total_s),
+            "batches": res["batches"],
+            "mode": res["mode"],
+        }
+        if not args.no_rerun:  # the same load again: every MERGE matches (the idempotent re-run)
+            t = time.perf_counter()
+            res2 = store.load(conn, rows, batch_size=args.batch_size)
+            again = time.perf_counter() - t
+            out["batched_rerun"] = {"seconds": round(again, 1), "mode": res2["mode"],
+                                    "relationships_per_s": round(rows.n_relationships / again),
+                                    "note": "includes the prune pass (reads this dataset's nodes and "
+                                            "relationships back, writes nothing when unchanged)"}
+        c = store.counts(conn, args.dataset)
+        out["counts_after_load"] = c
+        assert c["nodes"] == c["uris"] == rows.n_nodes and c["relationships"] == rows.n_relationships
+        out["store_mb"] = _store_mb(server.home if server else None)
+
+        # per-row baseline on a sample: one query + one transaction per row, on a fresh dataset
+        sample_ds = args.dataset + "-perrow"
+        store.wipe(conn, sample_ds)
+        node_q = [(q, r) for _, q, rs in store.plan(rows)[: len(rows.nodes)] for r in rs]
+        edge_q = [(q, r) for _, q, rs in store.plan(rows)[len(rows.nodes):] for r in rs]
+        picked_edges = edge_q[: args.sample]
+        need = {r["src"] for _, r in picked_edges} | {r["dst"] for _, r in picked_edges}
+        node_rows = [(q, r) for q, r in node_q if r["uri"] in need]
+        suffix = "#perrow"
+
+        def renamed(row):  # new uris, so the baseline creates rather than matches
+            row = dict(row)
+            for key in ("uri", "src", "dst"):
+                if key in row:
+                    row[key] = row[key] + suffix
+            if "props" in row and "uri" in row["props"]:
+                row["props"] = {**row["props"], "uri": row["props"]["uri"] + suffix}
+            return row
+
+        with conn.driver.session(database=conn.database) as session:
+            t = time.perf_counter()
+            for q, r in node_rows:
+                session.execute_write(_one_row, q, renamed(r), sample_ds)
+            n_s = time.perf_counter() - t
+            t = time.perf_counter()
+            for q, r in picked_edges:
+                session.execute_write(_one_row, q, renamed(r), sample_ds)
+            e_s = time.perf_counter() - t
+        store.wipe(conn, sample_ds)
+        per_row_rel = len(picked_edges) / e_s
+        per_row_node = len(node_rows) / n_s
+        est = rows.n_nodes / per_row_node + rows.n_relationships / per_row_rel
+        out["per_row"] = {
+            "sample_nodes": len(node_rows), "sample_relationships": len(picked_edges),
+            "nodes_per_s": round(per_row_node), "relationships_per_s": round(per_row_rel),
+            "extrapolated_full_load_s": round(est), "note": "one query and one transaction per row "
+            "(MERGE); measured on the sample, extrapolated linearly to the full row count",
+        }
+        out["speedup_relationships"] = round(out["batched"]["relationships_per_s"] / per_row_rel, 1)
+        if not args.keep:
+            store.wipe(conn, args.dataset, batch_size=5_000)
+    finally:
+        conn.close()
+        if server is not None:
+            from useit_graph.store import neo4j_server
+
+            neo4j_server.stop(server)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rels", type=int, default=1_000_000, help="synthetic qualified relationships")
@@ -39,6 +148,10 @@ def main(argv=None) -> int:
     ap.add_argument("--dataset", default="bench")
     ap.add_argument("--keep", action="store_true", help="leave the data in the database")
     ap.add_argument("--no-rerun", action="store_true", help="skip the second (all-MERGE) load")
+    ap.add_argument("--page-cache", action="append",
+                    help="page cache of a throw-away server; repeat to compare (default 64m); "
+                         "ignored with NEO4J_URI")
+    ap.add_argument("--heap", default="1g", help="max heap of the throw-away servers")
     args = ap.parse_args(argv)
 
     from _synth_rows import synth_triples
@@ -69,90 +182,17 @@ def main(argv=None) -> int:
     del triples, G
     gc.collect()
 
-    server = None
     if os.environ.get("NEO4J_URI"):
-        conn = store.connect()
+        configs = [None]  # the user's own server, as it is configured
     else:
-        from useit_graph.store import neo4j_server
-
-        server = neo4j_server.start()
-        conn = store.connect(server.uri, server.user, server.password, "neo4j")
-        out["server"] = f"Neo4j {server.version} Community (scripts/neo4j-server, heap 1 GB, page cache 64 MB)"
-    try:
-        store.wipe(conn, args.dataset)
-        info = store.server_status(conn)
-        out["server_version"] = f"{info['server']} {info['version']} {info['edition']}"
-
-        t = time.perf_counter()
-        res = store.load(conn, rows, batch_size=args.batch_size)
-        total_s = time.perf_counter() - t
-        out["batched"] = {
-            "seconds": round(total_s, 1),
-            "rows_per_s": round(len(rows) / total_s),
-            "relationships_per_s": round(rows.n_relationships / total_s),
-            "batches": res["batches"],
-        }
-        out["batched"]["mode"] = res["mode"]
-        if not args.no_rerun:  # the same load again: every MERGE matches (the idempotent re-run)
-            t = time.perf_counter()
-            res2 = store.load(conn, rows, batch_size=args.batch_size)
-            again = time.perf_counter() - t
-            out["batched_rerun"] = {"seconds": round(again, 1), "mode": res2["mode"],
-                                    "relationships_per_s": round(rows.n_relationships / again)}
-        c = store.counts(conn, args.dataset)
-        out["counts_after_load"] = c
-        assert c["nodes"] == c["uris"] == rows.n_nodes and c["relationships"] == rows.n_relationships
-
-        # per-row baseline on a sample: one query + one transaction per row, on a fresh dataset
-        sample_ds = args.dataset + "-perrow"
-        store.wipe(conn, sample_ds)
-        node_q = [(q, r) for _, q, rs in store.plan(rows)[: len(rows.nodes)] for r in rs]
-        edge_q = [(q, r) for _, q, rs in store.plan(rows)[len(rows.nodes):] for r in rs]
-        k = args.sample
-        # nodes of the sample under a separate dataset id (new uris), then their relationships
-        picked_edges = edge_q[:k]
-        need = {r["src"] for _, r in picked_edges} | {r["dst"] for _, r in picked_edges}
-        node_rows = [(q, r) for q, r in node_q if r["uri"] in need]
-        suffix = "#perrow"
-
-        def renamed(row):
-            row = dict(row)
-            for key in ("uri", "src", "dst"):
-                if key in row:
-                    row[key] = row[key] + suffix
-            if "props" in row:
-                row["props"] = {**row["props"], "dataset": sample_ds,
-                                **({"uri": row["props"]["uri"] + suffix} if "uri" in row["props"] else {})}
-            return row
-
-        with conn.driver.session(database=conn.database) as session:
-            t = time.perf_counter()
-            for q, r in node_rows:
-                session.execute_write(store._write, q, [renamed(r)])
-            n_s = time.perf_counter() - t
-            t = time.perf_counter()
-            for q, r in picked_edges:
-                session.execute_write(store._write, q, [renamed(r)])
-            e_s = time.perf_counter() - t
-        store.wipe(conn, sample_ds)
-        per_row_rel = len(picked_edges) / e_s
-        per_row_node = len(node_rows) / n_s
-        est = rows.n_nodes / per_row_node + rows.n_relationships / per_row_rel
-        out["per_row"] = {
-            "sample_nodes": len(node_rows), "sample_relationships": len(picked_edges),
-            "nodes_per_s": round(per_row_node), "relationships_per_s": round(per_row_rel),
-            "extrapolated_full_load_s": round(est), "note": "one query and one transaction per row; "
-            "measured on the sample, extrapolated linearly to the full row count",
-        }
-        out["speedup_relationships"] = round(out["batched"]["relationships_per_s"] / per_row_rel, 1)
-        if not args.keep:
-            store.wipe(conn, args.dataset, batch_size=5_000)
-    finally:
-        conn.close()
-        if server is not None:
-            from useit_graph.store import neo4j_server
-
-            neo4j_server.stop(server)
+        configs = list(args.page_cache or ["64m"])
+    out["runs"] = []
+    for page_cache in configs:
+        out["runs"].append(_run(args, rows, page_cache))
+    if len(out["runs"]) > 1:
+        base = out["runs"][0]["batched"]["relationships_per_s"]
+        for run in out["runs"][1:]:
+            run["vs_first_config"] = round(run["batched"]["relationships_per_s"] / base, 2)
     out["peak_rss_mb_python"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(json.dumps(out, indent=2))
     return 0

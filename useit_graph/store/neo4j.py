@@ -15,6 +15,12 @@ Writing follows Neo4j's guidance for bulk loads through Bolt: a uniqueness const
 relationship type. Labels and relationship types cannot be parameters, so they are spliced into
 the query text, but only names taken from the ontology and checked against
 ``^[A-Za-z][A-Za-z0-9_]*$``; every data value travels in ``$rows``.
+
+Several datasets can live in one database and share IRIs: every node and relationship carries
+``datasets``, the ids of the datasets that wrote it, so :func:`wipe` removes one id and deletes
+only what no dataset holds any more. A ``(:UseitLoad {dataset})`` marker per dataset records
+whether its last load completed (``rows_done`` commits with each batch), so a half load is
+reported and a re-run completes it.
 """
 
 from __future__ import annotations
