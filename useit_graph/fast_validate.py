@@ -447,7 +447,9 @@ def _vocabulary(store, index, show) -> list[Finding]:
 
     for c in sorted(used_c - classes):
         sugg = closest(c[len(U):], [k[len(U):] for k in classes if k.startswith(U)])
-        for r in store.query(f"SELECT DISTINCT ?s WHERE {{ ?s a <{c}> }}", use_default_graph_as_union=True):
+        # the data's class is bound (SEP-0007 substitution; Oxigraph binds only projected variables)
+        for r in store.query("SELECT DISTINCT ?s ?c WHERE { ?s a ?c }",
+                             substitutions={ox.Variable("c"): ox.NamedNode(c)}, use_default_graph_as_union=True):
             s = r["s"]
             out.append(Finding(*loc(s.value), show(s), "rdf:type", curie(c), "Violation",
                                f"has type {curie(c)}, which the ontology does not define",
@@ -455,7 +457,8 @@ def _vocabulary(store, index, show) -> list[Finding]:
     props = [k[len(U):] for k in defined if k[len(U):][:1].islower()]
     for p in sorted(used_p - defined):
         sugg = closest(p[len(U):], props)
-        for r in store.query(f"SELECT DISTINCT ?s WHERE {{ ?s <{p}> ?o }}", use_default_graph_as_union=True):
+        for r in store.query("SELECT DISTINCT ?s ?p WHERE { ?s ?p ?o }",
+                             substitutions={ox.Variable("p"): ox.NamedNode(p)}, use_default_graph_as_union=True):
             s = r["s"]
             out.append(Finding(*loc(s.value), show(s), curie(p), None, "Violation",
                                f"uses property {curie(p)}, which the ontology does not define",

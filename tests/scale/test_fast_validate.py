@@ -62,3 +62,43 @@ def test_every_constraint_is_covered_or_listed():
     compiled = compile_shapes(get_paths().shapes, _ontology_triples(store))
     assert len(compiled.checks) > 100
     assert all("sh:" in u for u in compiled.uncovered)
+
+
+def test_vocabulary_check_binds_data_iris(tmp_path):
+    """Undefined classes and properties from the data are bound as query terms, never formatted into
+    the SPARQL text (the rule of docs/queries.md); the findings name them as pySHACL's path does."""
+    import pyoxigraph as ox
+
+    from useit_graph.fast_validate import validate_store
+
+    data = tmp_path / "odd.ttl"
+    data.write_text("@prefix uit: <https://w3id.org/useit-graph/ns#> .\n"
+                    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                    "<https://example.org/odd/thing> a uit:Spaceshipz ; rdfs:label \"Thing\" ; uit:wingspanz 3 .\n",
+                    encoding="utf-8")
+    store = ox.Store()
+    for f in (get_paths().ontology, data):
+        store.load(path=str(f), to_graph=ox.NamedNode(Path(f).resolve().as_uri()))
+
+    class Recording:
+        def __init__(self, inner):
+            self.inner, self.texts = inner, []
+
+        def query(self, text, **kwargs):
+            self.texts.append(text)
+            return self.inner.query(text, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+        def __iter__(self):
+            return iter(self.inner)
+
+        def __len__(self):
+            return len(self.inner)
+
+    rec = Recording(store)
+    found = [f for f in validate_store(rec) if f.shape == "uit:VocabularyCheck"]
+    assert sorted((f.path, f.value) for f in found) == [("rdf:type", "uit:Spaceshipz"), ("uit:wingspanz", None)]
+    assert all("example.org/odd/thing" in str(f.focus) for f in found)
+    assert rec.texts and not [t for t in rec.texts if "Spaceshipz" in t or "wingspanz" in t]
