@@ -1,6 +1,7 @@
 """Time useit_graph.metrics against plain networkx on sparse graphs of 1k, 10k and 100k nodes.
 
     .venv/bin/python bench/bench_metrics.py > bench/results/metrics.md
+    .venv/bin/python bench/bench_metrics.py --only "E-I" --only "brokerage digraph"   # a subset
 
 Each (measure, implementation, size) runs once in a forked child process, so that its peak
 memory can be measured on its own: the child resets the kernel's peak-RSS counter (writes 5 to
@@ -141,11 +142,25 @@ def cases():
             {},
         ),
         ("E-I index (node level)", lambda G: ei_index.node_ei_index(G), None, {}),
+        (
+            "E-I permutation table, 100 permutations (network, groups, nodes)",
+            lambda G: ei_index.ei_permutation_table(G, n_permutations=100),
+            None,
+            {},
+        ),
+        ("E-I permutation test, 100 permutations (network)",
+         lambda G: ei_index.ei_permutation_test(G, n_permutations=100), None, {}),
         ("block density", lambda G: blocks.block_density(G), None, {}),
         ("Blau index", lambda G: heterogeneity.blau_index(G), None, {}),
         (
             "brokerage (sna, directed)",
             lambda G: brokerage.brokerage(graph(len(G), directed=True)),
+            None,
+            {},
+        ),
+        (
+            "brokerage digraph (view of a projected graph)",
+            lambda G: brokerage.brokerage_digraph(graph(len(G), directed=True)),
             None,
             {},
         ),
@@ -166,7 +181,16 @@ def fmt_m(m):
     return "-" if m is None else f"{m:.0f}"
 
 
-def main():
+def main(argv=None):
+    """Run every case (default), or with ``--only TEXT`` (repeatable) the cases whose name
+    contains TEXT, and with ``--sizes 1000,10000`` only those sizes."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", action="append", default=[], help="run cases whose name contains this")
+    ap.add_argument("--sizes", default=",".join(map(str, SIZES)), help="comma-separated node counts")
+    args = ap.parse_args(argv)
+    sizes = tuple(int(x) for x in args.sizes.split(","))
     lines = [
         "# Metrics benchmark: useit_graph.metrics vs plain networkx",
         "",
@@ -181,10 +205,12 @@ def main():
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     total = time.perf_counter()
-    for n in SIZES:
+    for n in sizes:
         graph(n)
         graph(n, directed=True)
         for name, ours, plain, skip in cases():
+            if args.only and not any(o in name for o in args.only):
+                continue
             note = []
             G = graph(n)
             if f"ours:{n}" in skip:

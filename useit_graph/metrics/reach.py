@@ -13,7 +13,8 @@ at 10^5 nodes in well under a second.
 
 Definitions (node attributes from ``docs/graph-model.md``):
 
-* **micro asset**: ``tier == "micro"`` and ``kind`` in ``{"organisation", "cohort"}``;
+* **micro asset** (= community asset, everywhere in :mod:`useit_graph.metrics`): ``tier == "micro"``
+  and ``kind`` in ``{"organisation", "cohort"}``;
 * **anchor institution**: ``"AnchorInstitution"`` is the node's ``type`` or in its ``types``;
 * **macro asset**: ``tier == "macro"``.
 
@@ -46,7 +47,17 @@ MICRO_KINDS = frozenset({"organisation", "cohort"})
 
 
 def is_micro_asset(data: dict) -> bool:
-    """Node data -> whether the node is a micro asset (micro tier, organisation or cohort)."""
+    """Node data -> whether the node is a micro asset (micro tier, organisation or cohort).
+
+    The one test of a *community asset* too: the outcome indicators
+    (:mod:`useit_graph.metrics.outcomes`), reach and legacy all use it, so persons and physical
+    assets (micro tier, other kinds) and intermediaries are never counted as community assets.
+
+    Examples
+    --------
+    >>> is_micro_asset({"tier": "micro", "kind": "cohort"}), is_micro_asset({"tier": "micro", "kind": "person"})
+    (True, False)
+    """
     return data.get("tier") == "micro" and data.get("kind") in MICRO_KINDS
 
 
