@@ -91,11 +91,13 @@ def viz(output, size_by, focus, depth, path_ends, as_of, include_persons, title,
       useit viz --path "Warm Earth" "Birmingham City Council" --size betweenness
       useit viz --as-of 2018-06-30 -o 2018.html
     """
+    from ..export.files import work_package_labels
     from ..export.html import write_html
 
     G, focus_iri, depth, paths, as_of = _view(ctx_data, focus, depth, path_ends, as_of)
     out = write_html(G, output, size_by=size_by, focus=focus_iri, depth=depth, path_nodes=paths, as_of=as_of,
-                     include_persons=include_persons, title=title, seed=seed)
+                     include_persons=include_persons, title=title, seed=seed,
+                     work_package_labels=work_package_labels(ctx_data.source()))
     click.echo(str(out))
 
 
@@ -120,7 +122,7 @@ def _data_graph(ctx_data):
               help="File to write (csv: the stem of <stem>-entities.csv and <stem>-relationships.csv).")
 @_view_options
 @click.option("--no-embed-context", is_flag=True,
-              help="jsonld: refer to the published context by URL instead of embedding it.")
+              help="jsonld: refer to the context by its w3id URL instead of embedding it.")
 @data_options
 def export(fmt, output, size_by, focus, depth, path_ends, as_of, include_persons, title, seed, no_embed_context,
            ctx_data):
@@ -128,7 +130,7 @@ def export(fmt, output, size_by, focus, depth, path_ends, as_of, include_persons
 
     png and svg draw the map (or a --focus/--path/--as-of view) with the map's colours and a
     legend. gexf and graphml keep types, tiers, tie types, dates and metrics as attributes.
-    jsonld, ttl and nt write the RDF data (JSON-LD with the published context embedded). csv writes
+    jsonld, ttl and nt write the RDF data (JSON-LD with the shipped context embedded). csv writes
     <stem>-entities.csv and <stem>-relationships.csv in the columns `useit import` reads. Persons
     are pseudonymised unless --include-persons. Prints the written path(s).
 
@@ -156,7 +158,9 @@ def export(fmt, output, size_by, focus, depth, path_ends, as_of, include_persons
         from ..export.html import prepare_view
 
         G, focus_iri, depth, paths, as_of = _view(ctx_data, focus, depth, path_ends, as_of)
-        H = prepare_view(G, focus=focus_iri, depth=depth, path_nodes=paths, as_of=as_of, include_persons=True)
+        # pseudonymised against the whole graph, metrics measured on the whole snapshot (not the view)
+        H = prepare_view(G, focus=focus_iri, depth=depth, path_nodes=paths, as_of=as_of,
+                         include_persons=include_persons, seed=seed)
         writer = files.write_gexf if fmt == "gexf" else files.write_graphml
         written = [writer(H, output, include_persons=include_persons, seed=seed)]
     elif fmt == "csv":

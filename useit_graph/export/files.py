@@ -9,10 +9,11 @@ Two kinds of input, one job each:
   (degree, betweenness, closeness) are kept as attributes; GEXF also carries Gephi ``viz`` colours,
   sizes and the seeded positions of the HTML map.
 - **RDF formats** (JSON-LD, Turtle, N-Triples) and the **CSV tables** take the RDF data (an rdflib
-  Graph or Dataset, normally without the ontology). JSON-LD uses the published context
-  ``ontology/context.jsonld`` (``https://w3id.org/useit-graph/context.jsonld``), embedded by default;
-  nothing is ever fetched. Turtle and N-Triples are written by pyoxigraph (about 50x faster than
-  rdflib's serialisers, FACTS.md), sorted for stable bytes.
+  Graph or Dataset, normally without the ontology). JSON-LD uses the context shipped with the
+  project, ``ontology/context.jsonld``, embedded by default; nothing is ever fetched. (Its intended
+  address ``https://w3id.org/useit-graph/context.jsonld`` is not registered yet: ``docs/maps.md``
+  says how to host the file and point a w3id redirect at it.) Turtle and N-Triples are written by
+  pyoxigraph (about 50x faster than rdflib's serialisers, FACTS.md), sorted for stable bytes.
 
 CSV tables have exactly the columns ``useit import`` reads (``useit_graph.importer.ENTITY_COLUMNS`` and
 ``RELATIONSHIP_COLUMNS``), so staff can edit an export and import it again. Text that starts with
@@ -21,7 +22,9 @@ the importer strips it. The tables hold what those columns can say: other proper
 one evidence item per row) are left out; use Turtle for a lossless copy.
 
 Natural persons (``uit:personalData true``) are pseudonymised by default in every format
-(``include_persons=True`` opts in), as in the HTML map.
+(``include_persons=True`` opts in), as in the HTML map, with the same numbers ("Person 3" is the
+same person everywhere); the relationships they take part in are withheld but keep their values,
+so the pseudonymised RDF still conforms to the shapes and the CSV re-imports (:func:`pseudonymise_rdf`).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ __all__ = [
     "csv_paths",
     "pseudonymise_rdf",
     "load_context",
+    "work_package_labels",
     "CONTEXT_URL",
     "SEP",
 ]
@@ -54,6 +58,7 @@ __all__ = [
 FORMATS = ("gexf", "graphml", "jsonld", "ttl", "nt", "csv")
 CONTEXT_URL = "https://w3id.org/useit-graph/context.jsonld"
 SEP = " | "
+_WITHHELD_QUOTE = "(quote withheld: it concerns a person)"
 U = "https://w3id.org/useit-graph/ns#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -111,8 +116,11 @@ def flatten_graph(G, *, include_persons: bool = False, metrics: bool = True, see
     -------
     networkx.MultiDiGraph
         Lists become ``" | "``-joined strings, evidence ``"section: quote"`` items, ``None``
-        attributes are dropped; graph attributes likewise. Pseudonymised persons get the keys
-        ``person-N`` and the edges that involve them the keys ``withheld-N`` (no ``rel`` IRI).
+        attributes are dropped; graph attributes likewise (except private ``_`` ones). Metrics
+        are the ones :func:`~useit_graph.export.html.prepare_view` measured on the whole snapshot
+        when ``G`` is a view, else those of ``G``. Pseudonymised persons get the keys ``person-N``;
+        every edge of a relationship that involves one has the key and ``rel``
+        ``<namespace>rel-withheld-N`` (``html.withheld_relationships``).
 
     Examples
     --------
@@ -124,18 +132,20 @@ def flatten_graph(G, *, include_persons: bool = False, metrics: bool = True, see
     """
     import networkx as nx
 
-    from .html import TIER_COLOURS, node_metrics, pseudonymise_persons, seeded_layout
+    from .html import TIER_COLOURS, pseudonymise_persons, public_key, seeded_layout, view_metrics
 
     H = pseudonymise_persons(G, include_persons)
-    # node keys are IRIs, which may spell a person's name: pseudonymised persons get new keys
-    rename = {n: f"person-{i}" for i, n in enumerate(sorted((n for n, d in H.nodes(data=True) if d.get("pseudonym")), key=str), 1)}
+    # node keys are IRIs, which may spell a person's name: pseudonymised persons are keyed person-N
+    # (and sorted by it); the edges of relationships that involve them were re-keyed rel-withheld-N
+    name = {n: public_key(H, n) for n in H}
     F = nx.MultiDiGraph()
-    F.graph.update({k: v for k, v in ((k, _flat(v)) for k, v in H.graph.items()) if v is not None})
-    found = node_metrics(H, seed=seed)[0] if metrics else {}
+    F.graph.update({k: v for k, v in ((k, _flat(v)) for k, v in H.graph.items() if not str(k).startswith("_"))
+                    if v is not None})
+    found = view_metrics(H, seed=seed)[0] if metrics else {}
     pos = seeded_layout(H, seed=seed) if viz else {}
-    for n in sorted(H, key=str):
+    for n in sorted(H, key=lambda x: name[x]):
         d = H.nodes[n]
-        attrs = {k: v for k, v in ((k, _flat(v)) for k, v in sorted(d.items())) if v is not None}
+        attrs = {k: v for k, v in ((k, _flat(v)) for k, v in sorted(d.items()) if k != "public_id") if v is not None}
         for m in sorted(found):
             v = found[m].get(n)
             if v is not None and math.isfinite(v):
@@ -147,18 +157,12 @@ def flatten_graph(G, *, include_persons: bool = False, metrics: bool = True, see
             attrs["viz"] = {"color": {"r": r, "g": g, "b": b, "a": 1.0},
                             "size": 5.0 + float(found.get("degree", {}).get(n, 0)),
                             "position": {"x": float(x), "y": float(-y), "z": 0.0}}
-        F.add_node(rename.get(n, str(n)), **attrs)
-    withheld = 0
-    for u, v, k, d in sorted(H.edges(keys=True, data=True), key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
+        F.add_node(name[n], **attrs)
+    for u, v, k, d in sorted(H.edges(keys=True, data=True), key=lambda t: (name[t[0]], name[t[1]], str(t[2]))):
         attrs = {a: x for a, x in ((a, _flat(x)) for a, x in sorted(d.items())) if x is not None}
-        key = str(k)
-        if rename and d.get("personal_data"):
-            withheld += 1
-            key = f"withheld-{withheld}"
-            attrs.pop("rel", None)
-            if d.get("broker") in rename:
-                attrs["broker"] = rename[d["broker"]]
-        F.add_edge(rename.get(u, str(u)), rename.get(v, str(v)), key=key, **attrs)
+        if d.get("broker") in name:
+            attrs["broker"] = name[d["broker"]]
+        F.add_edge(name[u], name[v], key=str(k), **attrs)
     return F
 
 
@@ -211,16 +215,30 @@ def _persons(g):
                   key=str)
 
 
-def pseudonymise_rdf(source, include_persons: bool = False):
-    """Pseudonymise natural persons in RDF data (unless opted in).
+def _is_text(o) -> bool:
+    """A literal that is free text (plain, ``xsd:string`` or language-tagged), not a date or number."""
+    from rdflib import Literal
 
-    Each resource with ``uit:personalData true`` gets a new IRI (its namespace + ``person-N``, N in
-    IRI order) and the label "Person N"; its other literal values (alt labels, comments, names,
-    dates) and its own evidence links are dropped, and the evidence resources of the person and
-    of the relationships it takes part in are renamed ``ev-withheld-N`` and their quotes are replaced by "(quote withheld: it concerns a person)"; those
-    relationships get new IRIs (``rel-withheld-N``) and withheld labels, and lose their comments.
-    Types, tier, group, personalData and links to other resources are kept. Free text written
-    about *other* resources (a description that names a person) is not scanned.
+    return isinstance(o, Literal) and (o.language is not None or o.datatype is None
+                                       or str(o.datatype) == XSD + "string")
+
+
+def pseudonymise_rdf(source, include_persons: bool = False):
+    """Pseudonymise natural persons in RDF data (unless opted in), keeping it valid and importable.
+
+    - Each resource with ``uit:personalData true`` gets a new IRI (its namespace + ``person-N``, N
+      in ``html.pseudonym_order``, the same numbers as the map's "Person N") and the label
+      "Person N"; its other literal values (alt labels, comments, names, dates) are dropped. Its
+      types, tier, group, ``personalData``, member count and links to other resources are kept.
+    - Every relationship that names a person (``rel-swbh-places-mohammed-...``) gets a new IRI
+      (``rel-withheld-N``) and the label "(label withheld: it concerns a person)", and loses its
+      comments; its dates, amount, mechanism, work packages, places and evidence links are kept,
+      so the export still conforms to ``ontology/shapes.ttl`` and re-imports.
+    - The evidence of persons and of those relationships is renamed ``ev-withheld-N``; its quote
+      becomes "(quote withheld: it concerns a person)"; its type, source and section are kept.
+    - In every other free-text literal (labels, comments, quotes of other resources) the
+      persons' names (``html.name_variants``: label, alternative labels, name parts) are
+      replaced by their pseudonyms: "started by Queeni Thomas" -> "started by Person 3".
 
     Parameters
     ----------
@@ -234,6 +252,8 @@ def pseudonymise_rdf(source, include_persons: bool = False):
     """
     from rdflib import Graph, Literal, URIRef
 
+    from .html import _namespace, name_redactor, name_variants, pseudonym_order
+
     g = _as_graph(source)
     out = Graph()
     for prefix, ns in g.namespace_manager.namespaces():
@@ -243,48 +263,108 @@ def pseudonymise_rdf(source, include_persons: bool = False):
         for t in g:
             out.add(t)
         return out
-    rename = {}
-    for i, p in enumerate(persons, start=1):
-        ns = str(p)[: len(str(p)) - len(str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1])]
-        rename[p] = URIRef(f"{ns}person-{i}")
-    keep_literal = {URIRef(U + "personalData"), URIRef(U + "memberCount")}
-    label = URIRef(RDFS + "label")
+    label, alt = URIRef(RDFS + "label"), URIRef(SKOS + "altLabel")
+    comment, quote = URIRef(RDFS + "comment"), URIRef(U + "quote")
     evidence = URIRef(U + "evidence")
-    withheld_ev = set()
-    for x in {s for p in persons for s, _ in g.subject_predicates(p)} | set(persons):
-        withheld_ev.update(g.objects(x, evidence))
-    quote = URIRef(U + "quote")
-    comment = URIRef(RDFS + "comment")
-    person_rels = sorted({s for p in persons for s, _ in g.subject_predicates(p)
-                          if (s, URIRef(RDF_TYPE), None) in g and s not in rename}, key=str)
-    for j, rel in enumerate(person_rels, start=1):  # their IRIs and labels may spell the name
-        ns = str(rel)[: len(str(rel)) - len(str(rel).rsplit("/", 1)[-1].rsplit("#", 1)[-1])]
-        rename[rel] = URIRef(f"{ns}rel-withheld-{j}")
-    for j, ev in enumerate(sorted((e for e in withheld_ev if isinstance(e, URIRef)), key=str), start=1):
-        ns = str(ev)[: len(str(ev)) - len(str(ev).rsplit("/", 1)[-1].rsplit("#", 1)[-1])]
-        rename[ev] = URIRef(f"{ns}ev-withheld-{j}")
+    keep_literal = {URIRef(U + "personalData"), URIRef(U + "memberCount")}
+    person_set = set(persons)
+    number = {p: i for i, p in enumerate(pseudonym_order(persons), start=1)}
+    rename = {p: URIRef(f"{_namespace(p)}person-{number[str(p)]}") for p in persons}
+    person_rels = {s for p in persons for s, _ in g.subject_predicates(p)
+                   if (s, URIRef(RDF_TYPE), None) in g and s not in person_set}
+    for j, rel in enumerate(pseudonym_order(person_rels), start=1):  # their IRIs and labels may spell the name
+        rename[URIRef(rel)] = URIRef(f"{_namespace(rel)}rel-withheld-{j}")
+    withheld_ev = {e for x in person_set | person_rels for e in g.objects(x, evidence) if isinstance(e, URIRef)}
+    for j, ev in enumerate(pseudonym_order(withheld_ev), start=1):
+        rename[URIRef(ev)] = URIRef(f"{_namespace(ev)}ev-withheld-{j}")
+    names = {}
+    for p in persons:
+        found = [o for o in g.objects(p, label)] + [o for o in g.objects(p, URIRef(SKOS + "prefLabel"))]
+        alts = sorted(str(o) for o in g.objects(p, alt))
+        for name in name_variants(sorted(map(str, found))[0] if found else None, alts):
+            names.setdefault(name, f"Person {number[str(p)]}")
+    redact = name_redactor(names)
+
+    def text(o):
+        return Literal(redact(str(o)), lang=o.language, datatype=o.datatype) if _is_text(o) else o
+
     for s, p, o in g:
-        if s in person_rels and p in (label, comment):
-            if p == label:
-                out.add((rename[s], p, Literal("(label withheld: it concerns a person)")))
-            continue
-        if s in rename:
+        if s in person_set:
             if isinstance(o, Literal) and p not in keep_literal:
                 continue
-            if p == evidence:
+        elif s in person_rels:
+            if p == label:
+                o = Literal("(label withheld: it concerns a person)")
+            elif p == comment:
                 continue
-        if s in withheld_ev and p in (quote, label, comment):
-            if p != quote:
+            else:
+                o = text(o)
+        elif s in withheld_ev:
+            if p == quote:
+                o = Literal(_WITHHELD_QUOTE)
+            elif p in (label, comment):
                 continue
-            o = Literal("(quote withheld: it concerns a person)")
+            else:
+                o = text(o)
+        else:
+            o = text(o)
         out.add((rename.get(s, s), p, rename.get(o, o) if isinstance(o, URIRef) else o))
-    for i, p in enumerate(persons, start=1):
-        out.add((rename[p], label, Literal(f"Person {i}")))
+    for p in persons:
+        out.add((rename[p], label, Literal(f"Person {number[str(p)]}")))
     return out
 
 
+def work_package_labels(source) -> dict:
+    """Work package IRI -> its name (``rdfs:label``, else ``skos:prefLabel``), read from RDF.
+
+    For the map's work-package menu and tooltips (``html.write_html(work_package_labels=...)``);
+    the projected graph only holds the IRIs (``wp5``).
+
+    Parameters
+    ----------
+    source : rdflib.Graph, rdflib.Dataset or pyoxigraph.Store
+
+    Returns
+    -------
+    dict
+        ``{"https://.../wp5": "Work Package 5: Routes to Employment", ...}``; the smallest label
+        when there are several.
+    """
+    wp, names = U + "WorkPackage", {}
+    try:
+        import pyoxigraph as ox
+    except ImportError:  # pragma: no cover - pyoxigraph is a dependency
+        ox = None
+    if ox is not None and isinstance(source, ox.Store):
+        def objects(s, p):
+            return [q.object.value for q in source.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None)
+                    if isinstance(q.object, ox.Literal)]
+
+        subjects = {q.subject.value for q in source.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(wp))
+                    if isinstance(q.subject, ox.NamedNode)}
+    else:
+        from rdflib import Literal, URIRef
+
+        if hasattr(source, "quads") and hasattr(source, "default_union"):  # a Dataset: every named graph
+            def match(s, p, o):
+                return [(t[0], t[2]) for t in source.quads((s, p, o, None))]
+        else:
+            def match(s, p, o):
+                return [(t[0], t[2]) for t in source.triples((s, p, o))]
+
+        def objects(s, p):
+            return [str(o) for _, o in match(URIRef(s), URIRef(p), None) if isinstance(o, Literal)]
+
+        subjects = {str(x) for x, _ in match(None, URIRef(RDF_TYPE), URIRef(wp)) if isinstance(x, URIRef)}
+    for s in sorted(subjects):
+        found = objects(s, RDFS + "label") or objects(s, SKOS + "prefLabel")
+        if found:
+            names[s] = sorted(found)[0]
+    return names
+
+
 def load_context(root=None) -> dict:
-    """The published JSON-LD context (``ontology/context.jsonld``), read from disk, never fetched."""
+    """The JSON-LD context shipped in ``ontology/context.jsonld``, read from disk, never fetched."""
     from ..paths import get_paths
 
     path = get_paths(root).root / "ontology" / "context.jsonld"
@@ -302,8 +382,9 @@ def write_jsonld(source, path, *, include_persons: bool = False, embed_context: 
     include_persons : bool, optional
     embed_context : bool, optional (default=True)
         Embed the context object, so the file parses offline. ``False`` writes
-        ``"@context": "https://w3id.org/useit-graph/context.jsonld"`` instead (smaller; readers
-        must then resolve or supply that context themselves).
+        ``"@context": "https://w3id.org/useit-graph/context.jsonld"`` instead (smaller; that
+        address is not registered yet, so readers must supply ``ontology/context.jsonld``
+        themselves, or you host it as ``docs/maps.md`` describes).
     root : path-like, optional
         Project root holding ``ontology/context.jsonld``.
     """

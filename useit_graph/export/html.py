@@ -8,20 +8,26 @@ What this module adds to pyvis, and why
 ---------------------------------------
 - **Offline.** pyvis's ``cdn_resources="in_line"`` still links Bootstrap from a CDN (pyvis issues
   #228, #229). We render pyvis's ``generate_html()`` through our own template, which inlines
-  vis-network's JS and CSS from pyvis's package and links nothing; :func:`check_offline` refuses any
-  page with an external ``src``/``href``, and a Content-Security-Policy forbids network access.
+  vis-network's JS and CSS from pyvis's package (minus the bundle's ``sourceMappingURL`` comment)
+  and links nothing; :func:`check_offline` refuses any page with an external ``src``/``href``, and
+  a Content-Security-Policy forbids network access.
 - **No injection.** Every datum (labels, quotes, IRIs) goes into the page once, as JSON inside
   ``<script type="application/json">`` with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped. Tooltips
   are DOM elements built with ``textContent``; nothing is ever parsed as HTML.
 - **Legend, filters, search.** pyvis has no legend (issue #50) and its ``filter_menu`` is broken
-  (issue #193); the page has its own legend and small filters over the vis ``DataSet``.
+  (issue #193); the page has its own legend and small filters over the vis ``DataSet``. The date
+  filter cuts the network as ``project_graph(as_of=...)`` does (:func:`born_dates`).
+- **Whole-network metrics.** :func:`prepare_view` measures the snapshot before cutting a focus or
+  path view, so tooltips, sizes and GEXF show each node's value in the whole network.
 - **Stable layout.** Positions come from a seeded igraph Fruchterman-Reingold layout. Above
   ``physics_threshold`` nodes physics is off (vis physics does not settle at 1k nodes, FACTS.md);
   below it, physics refines the seeded layout and then stops.
 - **Deterministic bytes.** Nodes and edges are sorted and given positional ids (``n0``, ``e0``);
-  no timestamps.
+  no timestamps, no Python ``hash``.
 - **Privacy.** Natural persons (``personal_data=True``) become "Person 1", "Person 2"... unless
-  ``include_persons=True``.
+  ``include_persons=True`` (:func:`pseudonymise_persons`, shared by every graph export): the
+  relationships they take part in are withheld on all of their edges, and their names are
+  replaced in other entities' labels and quotes.
 
 The browser exposes ``window.useitMap`` (``network``, ``nodes``, ``edges``, ``applyFilters``,
 ``ready``, ``readyMs`` since the script started, ``readyAt`` since navigation) for tests and
@@ -46,7 +52,14 @@ __all__ = [
     "render_html",
     "check_offline",
     "pseudonymise_persons",
+    "pseudonym_order",
+    "withheld_relationships",
+    "name_variants",
+    "name_redactor",
+    "born_dates",
+    "public_key",
     "prepare_view",
+    "view_metrics",
     "snapshot",
     "seeded_layout",
     "node_metrics",
@@ -100,12 +113,135 @@ _PIVOTS = 256
 
 _WITHHELD = "(quote withheld: it concerns a person)"
 
+#: Legend text of the view highlights (the HTML map and the images share them).
+FOCUS_LABEL = "Thick black border: the focus entity (centre of this view)"
+PATH_LABEL = "Thick line, thick black border: on a highlighted connecting path"
+
 
 # ------------------------------------------------------------------------------------------
 # Views: privacy, snapshot, focus
 # ------------------------------------------------------------------------------------------
 
-def pseudonymise_persons(G, include_persons: bool = False):
+#: Key of the BLAKE2b hash that orders pseudonyms. It is public (this is not a secret): it only
+#: keeps "Person 1, Person 2..." from following the alphabetical order of names or IRIs.
+PSEUDONYM_KEY = b"useit-graph pseudonym order v1"
+
+
+def pseudonym_order(iris) -> list:
+    """IRIs in a deterministic order that does not follow their spelling.
+
+    Sorted by a keyed BLAKE2b hash of the IRI (:data:`PSEUDONYM_KEY`), so "Person 1" is not the
+    alphabetically first name and neighbouring numbers say nothing about neighbouring names. The
+    same IRIs give the same order in every process (no Python ``hash``).
+
+    Examples
+    --------
+    >>> pseudonym_order(["urn:b", "urn:a"]) == pseudonym_order(["urn:a", "urn:b"])
+    True
+    """
+    import hashlib
+
+    return sorted({str(x) for x in iris},
+                  key=lambda s: (hashlib.blake2b(s.encode("utf-8"), key=PSEUDONYM_KEY, digest_size=16).digest(), s))
+
+
+def _namespace(iri) -> str:
+    s = str(iri)
+    return s[: len(s) - len(s.rsplit("/", 1)[-1].rsplit("#", 1)[-1])]
+
+
+def _touches(G, persons, u, v, d) -> bool:
+    return u in persons or v in persons or d.get("broker") in persons
+
+
+def withheld_relationships(G) -> dict:
+    """Relationship IRI -> its withheld IRI, for every relationship that involves a natural person.
+
+    A relationship with three or more parties becomes several edges; once *any* of them touches a
+    person (an end or the broker), the relationship's IRI and quotes are withheld on *all* of
+    them, because the IRI (``rel-swbh-places-mohammed-city-hospital``) often spells the name.
+
+    Returns
+    -------
+    dict
+        ``{rel: namespace + "rel-withheld-N"}``, N in :func:`pseudonym_order`.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("ex:jane", personal_data=True)
+    >>> _ = G.add_edge("ex:org", "ex:jane", rel="https://example.org/rel-org-introduces-jane")
+    >>> _ = G.add_edge("ex:org", "ex:council", rel="https://example.org/rel-org-introduces-jane")
+    >>> withheld_relationships(G)
+    {'https://example.org/rel-org-introduces-jane': 'https://example.org/rel-withheld-1'}
+    """
+    persons = {n for n, d in G.nodes(data=True) if d.get("personal_data")}
+    rels = {d["rel"] for u, v, d in G.edges(data=True) if d.get("rel") and _touches(G, persons, u, v, d)}
+    return {r: f"{_namespace(r)}rel-withheld-{i}" for i, r in enumerate(pseudonym_order(rels), start=1)}
+
+
+def name_variants(label, alt_labels=()) -> list:
+    """The strings that name a person in free text: label, alternative labels and name parts.
+
+    A label that looks like a personal name (two to four capitalised words, such as
+    "Queeni Thomas") also contributes each word of three or more letters, so "Queeni" alone is
+    caught too. Descriptive labels ("FUSE participant who ...") contribute only themselves.
+
+    Examples
+    --------
+    >>> name_variants("Queeni Thomas", ["QT"])
+    ['Queeni Thomas', 'Queeni', 'Thomas', 'QT']
+    >>> name_variants("FUSE participant who co-created the space")
+    ['FUSE participant who co-created the space']
+    """
+    out = []
+    for text in [label, *(alt_labels or ())]:
+        text = str(text or "").strip()
+        if len(text) < 2:
+            continue
+        out.append(text)
+        words = text.split()
+        name_like = all(w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words)
+        if 2 <= len(words) <= 4 and name_like:
+            out.extend(w for w in words if len(w) >= 3)
+    seen = set()
+    return [x for x in out if not (x in seen or seen.add(x))]
+
+
+def name_redactor(names: dict):
+    """``text -> text`` that replaces each whole-word, case-sensitive name by its pseudonym.
+
+    Parameters
+    ----------
+    names : dict
+        Name -> pseudonym ("Queeni Thomas" -> "Person 3"). Longer names win over their parts.
+
+    Examples
+    --------
+    >>> redact = name_redactor({"Sami": "Person 2", "Anne": "Person 1"})
+    >>> redact("Sami left; Anne's English improved; Samira and planners stay.")
+    "Person 2 left; Person 1's English improved; Samira and planners stay."
+    """
+    if not names:
+        return lambda text: text
+    ordered = sorted(names, key=lambda s: (-len(s), s))
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in ordered) + r")(?![\w-])")
+
+    def redact(text):
+        if not isinstance(text, str) or not text:
+            return text
+        return pattern.sub(lambda m: names[m.group(0)], text)
+
+    return redact
+
+
+def person_pseudonyms(G) -> dict:
+    """Natural person (``personal_data=True``) -> its number N of "Person N", in :func:`pseudonym_order`."""
+    persons = [n for n, d in G.nodes(data=True) if d.get("personal_data")]
+    return {p: i for i, p in enumerate(pseudonym_order(persons), start=1)}
+
+
+def pseudonymise_persons(G, include_persons: bool = False, *, base=None):
     """Replace natural persons' names by "Person 1", "Person 2", ... (unless opted in).
 
     Parameters
@@ -114,16 +250,24 @@ def pseudonymise_persons(G, include_persons: bool = False):
         From ``project_graph``; nodes with ``personal_data=True`` are natural persons.
     include_persons : bool, optional (default=False)
         Keep persons as they are (the caller has a lawful basis to show them).
+    base : networkx.MultiDiGraph, optional
+        The whole graph ``G`` was cut from (a snapshot or focus view). Pseudonyms, withheld
+        relationships and the names to redact are taken from it, so "Person 3" is the same
+        person in every view, and a relationship that involves a person is withheld even where
+        the view cut the person's own edge off. Default: ``G``.
 
     Returns
     -------
     networkx.MultiDiGraph
-        A copy. Each person's ``label`` becomes "Person N" (numbered in IRI order), its
-        ``alt_labels``, ``evidence`` and ``places`` are emptied and ``pseudonym`` is True; the
-        quotes of the person's evidence and of the relationships that involve a person are
-        withheld wherever they are cited (the section is kept), and those edges get
-        ``personal_data=True``. Node
-        keys stay the same (exports that print keys pseudonymise them; see :func:`_public_id`).
+        A copy. Each person's ``label`` becomes "Person N" (numbered in :func:`pseudonym_order`,
+        not alphabetically), its ``alt_labels``, ``evidence`` and ``places`` are emptied,
+        ``pseudonym`` is True and ``public_id`` is ``person-N``. Every edge of a relationship that
+        involves a person (:func:`withheld_relationships`) gets ``personal_data=True``, the
+        withheld IRI as ``rel`` and as its key. The quotes of persons' evidence and of those
+        relationships are withheld wherever they are cited (the section is kept). Persons' names
+        (:func:`name_variants`) in other nodes' labels and in every remaining quote and section
+        are replaced by their pseudonyms. Node keys stay the same (exports that print keys use
+        ``public_id``). A graph that is already pseudonymised is copied unchanged.
 
     Examples
     --------
@@ -134,41 +278,80 @@ def pseudonymise_persons(G, include_persons: bool = False):
     'Person 1'
     """
     H = G.copy()
-    if include_persons:
+    if include_persons or G.graph.get("pseudonymised") is not None:
         return H
-    persons = sorted(n for n, d in H.nodes(data=True) if d.get("personal_data"))
-    person_set = set(persons)
+    B = G if base is None else base
+    number = person_pseudonyms(B)
+    for n in pseudonym_order(n for n, d in H.nodes(data=True) if d.get("personal_data") and n not in number):
+        number[n] = len(number) + 1  # not in the base graph (should not happen): numbered after
+    if not number:
+        H.graph["pseudonymised"] = 0
+        return H
+    persons = set(number)
+    withheld = withheld_relationships(B)
+    for u, v, d in H.edges(data=True):  # relationships of this view that the base did not have
+        r = d.get("rel")
+        if r and r not in withheld and _touches(H, persons, u, v, d):
+            withheld[r] = f"{_namespace(r)}rel-withheld-{len(withheld) + 1}"
+
     secret = set()  # (section, quote) of evidence about a person: withheld wherever it is cited
-    for n in persons:
-        secret.update((e.get("section"), e.get("quote")) for e in H.nodes[n].get("evidence") or ())
-    for u, v, k, d in H.edges(keys=True, data=True):
-        if u in person_set or v in person_set or d.get("broker") in person_set:
+    names = {}
+    for g in (B, H):
+        for n in persons & set(g):
+            d = g.nodes[n]
             secret.update((e.get("section"), e.get("quote")) for e in d.get("evidence") or ())
-            d["personal_data"] = True
+            for name in name_variants(d.get("label"), d.get("alt_labels")):
+                names.setdefault(name, f"Person {number[n]}")
+        for u, v, d in g.edges(data=True):
+            if d.get("rel") in withheld or _touches(g, persons, u, v, d):
+                secret.update((e.get("section"), e.get("quote")) for e in d.get("evidence") or ())
+    redact = name_redactor(names)
 
     def scrub(evidence):
-        return [{**e, "quote": _WITHHELD} if (e.get("section"), e.get("quote")) in secret else e
+        return [{**e, "quote": _WITHHELD if (e.get("section"), e.get("quote")) in secret else redact(e.get("quote")),
+                 "section": redact(e.get("section"))}
                 for e in evidence or ()]
 
-    for i, n in enumerate(persons, start=1):
-        H.nodes[n].update(label=f"Person {i}", alt_labels=[], evidence=[], places=[], pseudonym=True)
-    if secret:
-        for n, d in H.nodes(data=True):
+    for n, d in H.nodes(data=True):
+        if n in persons and n in number and d.get("personal_data"):
+            d.update(label=f"Person {number[n]}", alt_labels=[], evidence=[], places=[], pseudonym=True,
+                     public_id=f"person-{number[n]}")
+        else:
+            d["label"] = redact(d.get("label"))
+            if d.get("alt_labels"):
+                d["alt_labels"] = [redact(a) for a in d["alt_labels"]]
             if d.get("evidence"):
                 d["evidence"] = scrub(d["evidence"])
-        for u, v, k, d in H.edges(keys=True, data=True):
-            if d.get("evidence"):
-                d["evidence"] = scrub(d["evidence"])
-    H.graph["pseudonymised"] = len(persons)
+    personal = []
+    for u, v, k, d in H.edges(keys=True, data=True):
+        if d.get("evidence"):
+            d["evidence"] = scrub(d["evidence"])
+        if d.get("broker") in persons and d["broker"] not in H:  # the view cut the broker off
+            d["broker"] = f"person-{number[d['broker']]}"
+        if d.get("rel") in withheld or _touches(H, persons, u, v, d):
+            personal.append((u, v, k))
+    for u, v, k in sorted(personal, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
+        d = H.edges[u, v, k]
+        H.remove_edge(u, v, k)
+        new = withheld.get(d.get("rel"))
+        d.update(personal_data=True, rel=new)
+        key, i = new or "withheld", 2
+        while H.has_edge(u, v, key):
+            key, i = f"{new or 'withheld'}#{i}", i + 1
+        H.add_edge(u, v, key=key, **d)
+    H.graph["pseudonymised"] = sum(1 for n in H if n in persons)
     return H
 
 
 def snapshot(G, as_of):
-    """The part of a projected graph that existed on ``as_of`` (ISO date).
+    """The part of a projected graph that existed on ``as_of`` (ISO date), as ``project_graph`` cuts it.
 
-    Keeps edges with ``start <= as_of`` and no ``end`` before it, and drops nodes founded later
-    (``created > as_of``). ``project_graph(..., as_of=...)`` does the same from RDF and also knows
-    when assets created during the programme first appeared; prefer it when you have the dataset.
+    Keeps edges with ``start <= as_of`` and no ``end`` before it; drops entities that did not
+    exist yet (:func:`born_dates`: founded later, or an undated asset created during the programme
+    whose first relationship starts later) and projects, programmes and other entities that exist
+    only as a relationship's party when none of their relationships runs on that day. The result
+    equals ``project_graph(..., as_of=as_of)`` (tested on the seeds); a graph that
+    ``project_graph`` already cut on that date is returned as it is.
 
     Examples
     --------
@@ -181,12 +364,21 @@ def snapshot(G, as_of):
     if as_of is None:
         return G
     as_of = str(as_of)[:10]
+    if G.graph.get("as_of") == as_of:
+        return G
+    born = born_dates(G)
+    gone_edges, running = [], set()
+    for u, v, k, d in G.edges(keys=True, data=True):
+        start, end = d.get("start"), d.get("end")
+        if (start is not None and str(start) > as_of) or (end is not None and str(end) < as_of):
+            gone_edges.append((u, v, k))
+        else:
+            running.update((u, v))
     H = G.copy()
-    H.remove_edges_from([(u, v, k) for u, v, k, d in G.edges(keys=True, data=True)
-                         if (d.get("start") is not None and str(d["start"]) > as_of)
-                         or (d.get("end") is not None and str(d["end"]) < as_of)])
+    H.remove_edges_from(gone_edges)
     H.remove_nodes_from([n for n, d in G.nodes(data=True)
-                         if d.get("created") is not None and str(d["created"]) > as_of])
+                         if (born[n] is not None and born[n] > as_of)
+                         or (_exists_via_relationships(d) and n not in running)])
     H.graph["as_of"] = as_of
     return H
 
@@ -203,8 +395,9 @@ def _path_list(path_nodes):
     return [list(p) for p in items]
 
 
-def prepare_view(G, *, focus=None, depth=1, path_nodes=None, as_of=None, include_persons=False):
-    """Snapshot, focus (ego graph) and pseudonymise a projected graph, in that order.
+def prepare_view(G, *, focus=None, depth=1, path_nodes=None, as_of=None, include_persons=False, seed: int = 42,
+                 metrics: bool = True):
+    """Snapshot, measure, focus (ego graph) and pseudonymise a projected graph, in that order.
 
     Parameters
     ----------
@@ -218,6 +411,12 @@ def prepare_view(G, *, focus=None, depth=1, path_nodes=None, as_of=None, include
     as_of : str, optional
         ISO date of a snapshot (see :func:`snapshot`).
     include_persons : bool, optional
+    seed : int, optional (default=42)
+        Seed of the sampled betweenness of large graphs (see :func:`node_metrics`).
+    metrics : bool, optional (default=True)
+        Compute :func:`node_metrics` on the whole snapshot *before* the focus cut and keep them in
+        ``graph["_metrics"]``, so a node's degree and betweenness in a focus or path view are
+        its values in the whole network, not in the ego graph. Writers use them when present.
 
     Returns
     -------
@@ -237,13 +436,23 @@ def prepare_view(G, *, focus=None, depth=1, path_nodes=None, as_of=None, include
             raise UnknownEntity(
                 f"{n} is not in the map" + (f" on {as_of}" if as_of else ""),
                 hint="check the name with `useit search`, or drop --as-of")
+    if focus is not None and depth < 0:
+        raise UsageError(f"--depth must be 0 or more, got {depth}")
+    measured = node_metrics(H, seed=seed) if metrics else None
     if focus is not None:
-        if depth < 0:
-            raise UsageError(f"--depth must be 0 or more, got {depth}")
         keep = set(nx.ego_graph(H.to_undirected(as_view=True), focus, radius=depth))
         keep.update(x for p in paths for x in p)
         H = H.subgraph(sorted(keep)).copy()
-    return pseudonymise_persons(H, include_persons)
+    out = pseudonymise_persons(H, include_persons, base=G)
+    if measured is not None:
+        out.graph["_metrics"] = measured
+    return out
+
+
+def view_metrics(H, seed: int = 42) -> tuple[dict, dict]:
+    """The metrics :func:`prepare_view` measured on the whole snapshot, else :func:`node_metrics` of ``H``."""
+    found = H.graph.get("_metrics")
+    return found if found is not None else node_metrics(H, seed=seed)
 
 
 # ------------------------------------------------------------------------------------------
@@ -382,10 +591,50 @@ def _public_iri(G, n):
     return None if G.nodes[n].get("pseudonym") else str(n)
 
 
-def _build_items(H, *, size_by, focus, paths, seed, physics):
-    nodes = sorted(H, key=str)
+def public_key(G, n) -> str:
+    """What a node is sorted and named by in an export: ``person-N`` for a pseudonym, else its IRI.
+
+    Sorting by the IRI would put "Person 3" between its alphabetical neighbours and so hint at
+    the name; ``person-N`` sorts by the pseudonym instead.
+    """
+    return str(G.nodes[n].get("public_id") or n)
+
+
+def _exists_via_relationships(d) -> bool:
+    """True for nodes the projection adds only as a relationship's party (projects, untyped ends)."""
+    types = set(d.get("types") or ()) | {d.get("type")}
+    return not ({"Agent", "PhysicalAsset"} & types) and d.get("kind") not in ("organisation", "cohort", "person",
+                                                                              "physical_asset")
+
+
+def born_dates(G) -> dict:
+    """Node -> the date it starts to exist, as ``project_graph(as_of=...)`` decides it.
+
+    ``created`` (``uit:foundedDate``) when known; for an undated asset created during the
+    programme (``created_during``), the start of its first relationship; else None (always there).
+    """
+    first = {}
+    for u, v, d in G.edges(data=True):
+        s = d.get("start")
+        if s is None:
+            continue
+        for x in (u, v):
+            if x not in first or str(s) < first[x]:
+                first[x] = str(s)
+    out = {}
+    for n, d in G.nodes(data=True):
+        born = d.get("created")
+        if born is None and d.get("created_during"):
+            born = first.get(n)
+        out[n] = str(born)[:10] if born is not None else None
+    return out
+
+
+def _build_items(H, *, size_by, focus, paths, seed, physics, born=None):
+    nodes = sorted(H, key=lambda n: public_key(H, n))
     ids = {n: f"n{i}" for i, n in enumerate(nodes)}
-    metrics, notes = node_metrics(H, seed=seed)
+    metrics, notes = view_metrics(H, seed=seed)
+    born = born if born is not None else born_dates(H)
     if size_by == "uniform":
         sizes = {n: 16.0 for n in nodes}
     else:
@@ -418,6 +667,9 @@ def _build_items(H, *, size_by, focus, paths, seed, physics):
                 "alt": list(d.get("alt_labels") or []),
                 "wps": sorted(str(w) for w in d.get("work_packages") or ()),
                 "created": d.get("created"),
+                "born": born.get(n, d.get("created")),
+                "via_rel": _exists_via_relationships(d),
+                "tier_key": tier_key or "none",
                 "members": d.get("size"),
                 "metrics": {m: metrics[m].get(n) for m in sorted(metrics)},
                 "evidence": [[e.get("section"), e.get("quote")] for e in d.get("evidence") or ()],
@@ -443,7 +695,8 @@ def _build_items(H, *, size_by, focus, paths, seed, physics):
             "width": 5 if on_path else 1.5,
             "arrows": {"to": {"enabled": bool(d.get("directed", True)), "scaleFactor": 0.5}},
             "useit": {
-                "rel": None if personal else (str(d["rel"]) if d.get("rel") else None),
+                "rel": str(d["rel"]) if d.get("rel") else None,
+                "personal": personal,
                 "type": d.get("rel_type"), "verb": d.get("label"), "tie": tie,
                 "tie_reason": d.get("tie_reason"),
                 "directed": bool(d.get("directed", True)),
@@ -459,7 +712,7 @@ def _build_items(H, *, size_by, focus, paths, seed, physics):
     return vis_nodes, vis_edges, notes
 
 
-def _legend(H, vis_nodes, vis_edges, size_by, notes, paths):
+def _legend(H, vis_nodes, vis_edges, size_by, notes, paths, focus=None):
     tiers_present = {n["useit"]["tier"] if n["useit"]["tier"] in TIER_COLOURS else None for n in vis_nodes}
     kinds_present = {n["useit"]["kind"] for n in vis_nodes}
     ties_present = {e["useit"]["tie"] for e in vis_edges}
@@ -475,8 +728,10 @@ def _legend(H, vis_nodes, vis_edges, size_by, notes, paths):
         "size": {"metric": size_by, "label": ("Size: " + notes.get(size_by, size_by)) if size_by != "uniform"
                  else "Size: all nodes the same"},
     }
+    if focus is not None:
+        legend["edges"].append({"key": "focus", "label": FOCUS_LABEL})
     if paths:
-        legend["edges"].append({"key": "path", "label": "Thick line, black border: on the highlighted path"})
+        legend["edges"].append({"key": "path", "label": PATH_LABEL})
     return legend
 
 
@@ -544,7 +799,7 @@ button { cursor: pointer; }
 <script type="application/json" id="useit-edges">{{ edges|json_script }}</script>
 <script type="application/json" id="useit-options">{{ options|json_text }}</script>
 <script type="application/json" id="useit-meta-data">{{ useit_meta|json_script }}</script>
-<script>{% include 'lib/vis-9.1.2/vis-network.min.js' %}</script>
+<script>{{ vis_network_js }}</script>
 <script>{% raw %}
 (function () {
   "use strict";
@@ -610,6 +865,7 @@ button { cursor: pointer; }
              ["Start", u.start], ["End", u.end || (u.start ? "ongoing" : null)],
              ["Amount", u.gbp === null || u.gbp === undefined ? null : "\u00a3" + Number(u.gbp).toLocaleString("en-GB")],
              ["Work packages", u.wps.map(function (w) { return wpLabel[w] || w; })], ["IRI", u.rel]]);
+    if (u.personal) { rows(d, [["Note", "involves a pseudonymised person: its IRI and quotes are withheld"]]); }
     evidence(d, u.evidence);
     return d;
   }
@@ -660,12 +916,12 @@ button { cursor: pointer; }
     Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
     return e;
   }
-  function shapeSymbol(shape, fill) {
+  function shapeSymbol(shape, fill, strokeWidth, stroke) {
     var s = svgEl("svg", {width: 18, height: 18, viewBox: "0 0 18 18"});
-    var st = {fill: fill, stroke: "#555", "stroke-width": 1};
+    var st = {fill: fill, stroke: stroke || "#555", "stroke-width": strokeWidth || 1};
     var p;
     function poly(pts) { var a = {points: pts}; Object.keys(st).forEach(function (k) { a[k] = st[k]; }); return svgEl("polygon", a); }
-    if (shape === "dot") { p = svgEl("circle", {cx: 9, cy: 9, r: 7, fill: fill, stroke: "#555"}); }
+    if (shape === "dot") { p = svgEl("circle", {cx: 9, cy: 9, r: 7, fill: fill, stroke: st.stroke, "stroke-width": st["stroke-width"]}); }
     else if (shape === "square") { p = svgEl("rect", {x: 3, y: 3, width: 12, height: 12, fill: fill, stroke: "#555"}); }
     else if (shape === "box") { p = svgEl("rect", {x: 1, y: 5, width: 16, height: 9, rx: 3, fill: fill, stroke: "#555"}); }
     else if (shape === "triangle") { p = poly("9,2 16,15 2,15"); }
@@ -700,6 +956,7 @@ button { cursor: pointer; }
   legend.appendChild(el("div", "k", "Line colour = tie type"));
   META.legend.ties.forEach(function (t) { legendItem("tie:" + t.key, lineSymbol(t.colour, false), t.label); });
   META.legend.edges.forEach(function (t) {
+    if (t.key === "focus") { legendItem("edge:focus", shapeSymbol("dot", "#ffffff", 3, "#000"), t.label); return; }
     legendItem("edge:" + t.key, lineSymbol("#444", t.key === "brokerage", t.key === "path" ? 5 : 2, t.key === "directed"), t.label);
   });
   legendItem("size:" + META.legend.size.metric, shapeSymbol("dot", "#ffffff"), META.legend.size.label);
@@ -736,30 +993,47 @@ button { cursor: pointer; }
     document.querySelectorAll('input[data-filter="' + group + '"]').forEach(function (b) { s[b.value] = b.checked; });
     return s;
   }
+  // One rule for every filter (docs/maps.md, "Filters and search"):
+  // 1. dates: a relationship is shown when it runs at some time in [From, To]; "To" alone means
+  //    From = To, the network as it stood on that day, exactly as --as-of (project_graph) cuts it:
+  //    start <= To, no end before From; an entity is there once it exists (founded, or for an undated
+  //    asset created during the programme its first relationship); projects, programmes and other
+  //    entities that only exist as a relationship's party need a running relationship.
+  // 2. tiers hide entities; a relationship is shown only when both its ends are.
+  // 3. tie types and the work package hide relationships, and then every entity left with no shown
+  //    relationship (except the chosen work package itself and its members).
   function applyFilters() {
     var ties = checked("tie"), tiers = checked("tier");
-    var wp = wpSelect.value, from = dFrom.value || null, to = dTo.value || null;
-    var nodeOk = {}, hasEdge = {};
-    NODES.forEach(function (n) {
-      var u = n.useit, tk = u.tier || "none";
-      var ok = tiers[tk] !== false;
-      if (ok && to && u.created && u.created > to) { ok = false; }
-      nodeOk[n.id] = ok;
-    });
-    var edgeUpd = [], shownEdges = 0;
+    var wp = wpSelect.value, to = dTo.value || null, from = dFrom.value || to;
+    var dated = !!(from || to);
+    var running = {}, runs = {};
     EDGES.forEach(function (e) {
       var u = e.useit;
-      var ok = ties[u.tie] !== false && nodeOk[e.from] && nodeOk[e.to];
+      var ok = !(to && u.start && u.start > to) && !(from && u.end && u.end < from);
+      running[e.id] = ok;
+      if (ok) { runs[e.from] = runs[e.to] = true; }
+    });
+    var nodeOk = {};
+    NODES.forEach(function (n) {
+      var u = n.useit;
+      var ok = tiers[u.tier_key] !== false;
+      if (ok && to && u.born && u.born > to) { ok = false; }
+      if (ok && dated && u.via_rel && !runs[n.id]) { ok = false; }
+      nodeOk[n.id] = ok;
+    });
+    var relFilter = !!wp || Object.keys(ties).some(function (k) { return ties[k] === false; });
+    var edgeUpd = [], shownEdges = 0, hasEdge = {};
+    EDGES.forEach(function (e) {
+      var u = e.useit;
+      var ok = running[e.id] && ties[u.tie] !== false && nodeOk[e.from] && nodeOk[e.to];
       if (ok && wp && u.wps.indexOf(wp) < 0) { ok = false; }
-      if (ok && to && u.start && u.start > to) { ok = false; }
-      if (ok && from && u.end && u.end < from) { ok = false; }
       if (ok) { hasEdge[e.from] = hasEdge[e.to] = true; shownEdges++; }
       edgeUpd.push({id: e.id, hidden: !ok});
     });
     var nodeUpd = [], shownNodes = 0;
     NODES.forEach(function (n) {
       var ok = nodeOk[n.id];
-      if (ok && wp && !hasEdge[n.id] && n.useit.wps.indexOf(wp) < 0 && n.useit.iri !== wp) { ok = false; }
+      if (ok && relFilter && !hasEdge[n.id] && !(wp && (n.useit.wps.indexOf(wp) >= 0 || n.useit.iri === wp))) { ok = false; }
       if (ok) { shownNodes++; }
       nodeUpd.push({id: n.id, hidden: !ok});
     });
@@ -866,6 +1140,20 @@ def _pyvis_templates() -> str:
     return str(Path(pyvis.__file__).resolve().parent / "templates")
 
 
+_SOURCE_MAP_RE = re.compile(r"^\s*(?://[#@]\s*sourceMappingURL=[^\n]*|/\*[#@]\s*sourceMappingURL=[^\n]*?\*/)\s*$",
+                            re.MULTILINE)
+
+
+def vis_network_js() -> str:
+    """pyvis's bundled vis-network 9.1.2, minus its ``//# sourceMappingURL=`` comment.
+
+    The comment names a ``.map`` file that is not shipped; developer tools would try to fetch it
+    (a request from an offline page, and a 404 in the console).
+    """
+    text = (Path(_pyvis_templates()) / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text(encoding="utf-8")
+    return _SOURCE_MAP_RE.sub("", text)
+
+
 def _environment(meta: dict):
     from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader
     from markupsafe import Markup
@@ -876,6 +1164,7 @@ def _environment(meta: dict):
     env.filters["json_script"] = lambda v: Markup(json_for_script(v))
     env.filters["json_text"] = lambda s: Markup(json_for_script(json.loads(s)))
     env.globals["useit_meta"] = meta
+    env.globals["vis_network_js"] = Markup(vis_network_js())
     import pyvis
 
     env.globals["pyvis_version"] = getattr(pyvis, "__version__", "")
@@ -903,18 +1192,20 @@ def _options(physics: bool, seed: int, n_edges: int) -> dict:
 
 def render_html(G, *, size_by: str = "degree", focus=None, depth: int = 1, path_nodes=None, as_of=None,
                 include_persons: bool = False, title: str = "USE-IT! relationship map", seed: int = 42,
-                physics_threshold: int = 500) -> str:
+                physics_threshold: int = 500, work_package_labels: dict | None = None) -> str:
     """The map as HTML text (see :func:`write_html` for the parameters)."""
     from pyvis.network import Network
 
     if size_by not in SIZE_METRICS:
         raise UsageError(f"cannot size nodes by {size_by!r}", hint="use one of " + ", ".join(SIZE_METRICS))
     H = prepare_view(G, focus=focus, depth=depth, path_nodes=path_nodes, as_of=as_of,
-                     include_persons=include_persons)
+                     include_persons=include_persons, seed=seed)
     paths = _path_list(path_nodes)
     physics = H.number_of_nodes() <= physics_threshold
     vis_nodes, vis_edges, notes = _build_items(H, size_by=size_by, focus=focus, paths=paths, seed=seed,
-                                               physics=physics)
+                                               physics=physics, born=born_dates(G))
+    wp_names = dict(G.graph.get("work_package_labels") or {})
+    wp_names.update(work_package_labels or {})
     wps = sorted({w for n in vis_nodes for w in n["useit"]["wps"]} | {w for e in vis_edges for w in e["useit"]["wps"]})
     dates = sorted({d for e in vis_edges for d in (e["useit"]["start"], e["useit"]["end"]) if d}
                    | {n["useit"]["created"] for n in vis_nodes if n["useit"]["created"]})
@@ -926,9 +1217,9 @@ def render_html(G, *, size_by: str = "degree", focus=None, depth: int = 1, path_
         "size_by": size_by,
         "pseudonymised": H.graph.get("pseudonymised", 0),
         "physics": physics,
-        "work_packages": [{"iri": w, "label": str(G.nodes[w].get("label")) if w in G else _local(w)} for w in wps],
+        "work_packages": [{"iri": w, "label": _wp_label(G, w, wp_names)} for w in wps],
         "dates": {"min": dates[0] if dates else None, "max": dates[-1] if dates else None},
-        "legend": _legend(H, vis_nodes, vis_edges, size_by, notes, paths),
+        "legend": _legend(H, vis_nodes, vis_edges, size_by, notes, paths, focus),
         "metric_notes": notes,
     }
     net = Network(height="100%", width="100%", directed=True, heading=title, cdn_resources="in_line")
@@ -945,9 +1236,18 @@ def render_html(G, *, size_by: str = "degree", focus=None, depth: int = 1, path_
     return html
 
 
+def _wp_label(G, w, names) -> str:
+    """A work package's name: ``names`` (from the RDF), its node label, else its IRI's local name."""
+    if names.get(w):
+        return str(names[w])
+    if w in G and G.nodes[w].get("label"):
+        return str(G.nodes[w]["label"])
+    return _local(w)
+
+
 def write_html(G, path, *, size_by: str = "degree", focus=None, depth: int = 1, path_nodes=None, as_of=None,
                include_persons: bool = False, title: str = "USE-IT! relationship map", seed: int = 42,
-               physics_threshold: int = 500) -> Path:
+               physics_threshold: int = 500, work_package_labels: dict | None = None) -> Path:
     """Write the interactive map as one self-contained, offline HTML file.
 
     Parameters
@@ -974,6 +1274,11 @@ def write_html(G, path, *, size_by: str = "degree", focus=None, depth: int = 1, 
         Layout seed: the same graph and seed give the same bytes.
     physics_threshold : int, optional (default=500)
         Above this many nodes the page draws the precomputed layout with physics off.
+    work_package_labels : dict, optional
+        Work package IRI -> name ("Work Package 5: Routes to Employment") for the filter menu and
+        the tooltips; ``G.graph["work_package_labels"]`` is used too. Read them from the RDF with
+        ``useit_graph.export.files.work_package_labels``. Default: the node's label, else the
+        IRI's local name (``wp5``).
 
     Returns
     -------
@@ -1000,5 +1305,5 @@ def write_html(G, path, *, size_by: str = "degree", focus=None, depth: int = 1, 
     """
     html = render_html(G, size_by=size_by, focus=focus, depth=depth, path_nodes=path_nodes, as_of=as_of,
                        include_persons=include_persons, title=title, seed=seed,
-                       physics_threshold=physics_threshold)
+                       physics_threshold=physics_threshold, work_package_labels=work_package_labels)
     return write_text_atomic(Path(path), html)
