@@ -3,7 +3,9 @@
 The browser is Debian's ``chromium`` package (``/usr/bin/chromium``, or ``$USEIT_CHROMIUM``) driven by
 the playwright Python package; no browser is downloaded. Every page runs in a context that is set
 offline and whose router aborts *and records* every request that is not a ``file:`` URL, so a test
-can assert that nothing tried to reach the network.
+can assert that nothing tried to reach the network. A request that the page's Content-Security-Policy
+blocks never reaches the network layer, so the page also records every ``securitypolicyviolation``
+event (``OfflinePage.csp_violations()``); a clean page has none of either.
 """
 
 from __future__ import annotations
@@ -88,12 +90,31 @@ def browser():
         b.close()
 
 
+# installed before any page script (through the DevTools protocol, so the page's CSP does not apply)
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
+}, true);
+"""
+
+
 @dataclass
 class OfflinePage:
     page: object
     requests: list = field(default_factory=list)
     console_errors: list = field(default_factory=list)
     page_errors: list = field(default_factory=list)
+
+    def csp_violations(self) -> list:
+        """What the page's Content-Security-Policy blocked (``directive blocked-URI``)."""
+        return self.page.evaluate("window.__cspViolations")
+
+    def assert_clean(self) -> None:
+        """No request left the page, nothing was blocked by the CSP, no script error."""
+        assert self.requests == [], self.requests
+        assert self.csp_violations() == []
+        assert self.page_errors == [], self.page_errors
 
 
 @pytest.fixture
@@ -115,6 +136,7 @@ def open_offline(browser):
                 r.continue_()
 
         ctx.route("**/*", route)
+        ctx.add_init_script(CSP_LISTENER)
         page = ctx.new_page()
         rec.page = page
         page.on("console", lambda m: rec.console_errors.append(m.text) if m.type == "error" else None)

@@ -120,10 +120,12 @@ def test_csv_injection_guard_round_trips(tmp_path, ontology):
     from useit_graph.importer import import_tables
 
     ent_in = tmp_path / "e.csv"
-    ent_in.write_text("ID,Label,Type,Group,Description\nx,'=HYPERLINK(\"http://evil\"),CommunityGroup,arts,'@cmd\n"
-                      "y,Plain,CommunityGroup,arts,'-1 members\n", encoding="utf-8")
+    ent_in.write_text("ID,Label,Type,Group,Description,Evidence section,Evidence quote\n"
+                      "x,'=HYPERLINK(\"http://evil\"),CommunityGroup,arts,'@cmd,1,X exists\n"
+                      "y,Plain,CommunityGroup,arts,'-1 members,1,Y exists\n", encoding="utf-8")
     rel_in = tmp_path / "r.csv"
-    rel_in.write_text("ID,From,To,Type,Start,Label\nr1,x,y,Partnership,2018-01-01,'+ partners\n", encoding="utf-8")
+    rel_in.write_text("ID,From,To,Type,Start,Label,Evidence section,Evidence quote\n"
+                      "r1,x,y,Partnership,2018-01-01,'+ partners,1,X and Y partner\n", encoding="utf-8")
     base = "https://example.org/inj/"
     g1 = import_tables(ent_in, rel_in, ontology=ontology, base=base, source_title="S")
     ent, rel = files.write_csv(g1, tmp_path / "out.csv", ontology=ontology)
@@ -182,6 +184,14 @@ def run(args):
 DATA = ["--no-seeds", "--data", str(MINI)]
 
 
+def run_graph():
+    """The projection of mini.ttl, as the CLI builds it (the peer of the CLI's graph exports)."""
+    from useit_graph.load import load_project
+    from useit_graph.project import project_graph
+
+    return project_graph(load_project(get_paths(), extra=[MINI], seeds=False)[0])
+
+
 def test_cli_viz_prints_path(tmp_path):
     out = tmp_path / "map.html"
     r = run(["viz", "-o", str(out), *DATA])
@@ -189,13 +199,34 @@ def test_cli_viz_prints_path(tmp_path):
     assert r.output.strip() == str(out) and out.stat().st_size > 400_000
 
 
-def test_cli_viz_focus_path_as_of(tmp_path):
+def map_labels(path):
+    from .test_html import data_blocks
+
+    return {n["label"] for n in data_blocks(Path(path).read_text(encoding="utf-8"))["useit-nodes"]}
+
+
+def test_cli_viz_focus_path_as_of(tmp_path, mini_graph, mini_dataset):
+    """Each view holds the nodes its peer computes: networkx's ego graph, connect.links, project_graph(as_of)."""
+    from useit_graph.connect import links
+    from useit_graph.project import project_graph
+
+    G = mini_graph
+    label = {n: d["label"] for n, d in G.nodes(data=True)}
+    hub, garden = "https://example.org/mini/hub", "https://example.org/mini/garden"
     r = run(["viz", "-o", str(tmp_path / "f.html"), "--focus", "Hub", "--depth", "1", "--size", "betweenness", *DATA])
     assert r.exit_code == 0, r.output
+    ego = nx.ego_graph(G.to_undirected(), hub, radius=1)
+    assert map_labels(tmp_path / "f.html") == {label[n] for n in ego} == {"Hub", "Café Crème", "City Council"}
     r = run(["viz", "-o", str(tmp_path / "p.html"), "--path", "Hub", "Garden Group", *DATA])
     assert r.exit_code == 0, r.output
+    on_paths = {label[n] for p in links(G, hub, garden, k=3, max_len=4) for n in p["nodes"]}
+    simple = {label[n] for p in nx.all_simple_paths(nx.Graph(G.to_undirected()), hub, garden, cutoff=4) for n in p}
+    assert map_labels(tmp_path / "p.html") == on_paths and on_paths <= simple and {"Hub", "Garden Group"} <= on_paths
     r = run(["viz", "-o", str(tmp_path / "a.html"), "--as-of", "2018-01-01", *DATA])
     assert r.exit_code == 0, r.output
+    snap = project_graph(mini_dataset, as_of="2018-01-01")
+    assert map_labels(tmp_path / "a.html") == {d["label"] for _, d in snap.nodes(data=True)}
+    assert "Café Crème" not in map_labels(tmp_path / "a.html")  # founded 2018-03-01 (tests/fixtures/mini.ttl)
 
 
 def test_cli_viz_errors(tmp_path):
@@ -217,6 +248,37 @@ def test_cli_export(tmp_path, fmt):
     else:
         assert written == [out]
     assert all(p.stat().st_size > 0 for p in written)
+    labels = {"Garden Group", "City Council", "Hub", "Café Crème"}  # tests/fixtures/mini.ttl
+    if fmt == "png":
+        data = out.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        assert width > 1000 and height > 800  # 12 x 9 in at 150 dpi, trimmed to the drawing
+        import matplotlib.image
+
+        pixels = matplotlib.image.imread(out)
+        assert pixels.shape[:2] == (height, width) and len({tuple(p) for p in pixels.reshape(-1, pixels.shape[2])[::97]}) > 20
+    if fmt == "svg":
+        import xml.etree.ElementTree as ET
+
+        root = ET.parse(out).getroot()
+        ns = "{http://www.w3.org/2000/svg}"
+        markers = sum(len([c for c in g if c.tag in (f"{ns}path", f"{ns}use")]) for g in root.iter(f"{ns}g")
+                      if g.get("id", "").startswith("useit-nodes-"))
+        assert markers == 4
+        arrows = [g for g in root.iter(f"{ns}g") if g.get("id", "").startswith("useit-arrow-")]
+        directed = sum(1 for *_, d in run_graph().edges(data=True) if d["directed"])
+        assert len(arrows) == directed == 3  # funding, broker -> each party; not the partnership or brokered tie
+        texts = {t.text for t in root.iter(f"{ns}text")}
+        assert labels <= texts and "Linking (across tiers)" in texts
+    if fmt in ("gexf", "graphml"):
+        back = (nx.read_gexf if fmt == "gexf" else nx.read_graphml)(out)
+        G = run_graph()
+        assert set(back) == {str(n) for n in G} and back.number_of_edges() == G.number_of_edges()
+        assert {d["label"] for _, d in back.nodes(data=True)} == labels
+        assert {d["rel_type"] for *_, d in back.edges(data=True)} == {"Funding", "Brokerage", "Partnership"}
+        hub = back.nodes["https://example.org/mini/hub"]
+        assert hub["tier"] == "intermediary" and hub["degree"] == G.degree("https://example.org/mini/hub")
     if fmt in ("ttl", "nt", "jsonld"):
         back = Graph().parse(out, format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt])
         assert isomorphic(back, Graph().parse(MINI))  # the data, without the ontology
@@ -231,3 +293,72 @@ def test_cli_export_rejects_views_for_rdf(tmp_path):
 def test_cli_help(cmd):
     r = run([cmd, "--help"])
     assert r.exit_code == 0 and "Examples:" in r.output
+
+
+# ---- views keep the whole network's metrics ---------------------------------------------------
+
+def test_focus_view_metrics_are_the_whole_graphs(tmp_path, mini_graph):
+    """A node's betweenness and degree in a focus view equal networkx's on the whole graph (peer)."""
+    from useit_graph.export.html import prepare_view, write_html
+
+    from .test_html import data_blocks
+
+    hub, cafe = "https://example.org/mini/hub", "https://example.org/mini/cafe"
+    full = nx.betweenness_centrality(nx.Graph(mini_graph.to_undirected()), normalized=True)
+    # the cafe is on one of the two shortest hub-garden paths: 0.5 / ((4-1)(4-2)/2) = 1/6
+    assert full[cafe] == pytest.approx(1 / 6)
+    ego = nx.ego_graph(nx.Graph(mini_graph.to_undirected()), hub, radius=1)
+    assert set(ego) == {hub, cafe, "https://example.org/mini/council"} and nx.betweenness_centrality(ego)[cafe] == 0
+    view = prepare_view(mini_graph, focus=hub, depth=1)
+    assert view.graph["_metrics"][0]["betweenness"][cafe] == pytest.approx(full[cafe])
+    out = write_html(mini_graph, tmp_path / "focus.html", focus=hub, depth=1, size_by="betweenness")
+    m = {n["label"]: n["useit"]["metrics"] for n in data_blocks(out.read_text())["useit-nodes"]}
+    assert set(m) == {"Hub", "Café Crème", "City Council"}
+    assert m["Café Crème"]["betweenness"] == pytest.approx(full[cafe], abs=1e-6)
+    assert m["Café Crème"]["degree"] == mini_graph.degree(cafe) == 3
+    r = run(["export", "gexf", "-o", str(tmp_path / "f.gexf"), "--focus", "Hub", "--depth", "1", *DATA])
+    assert r.exit_code == 0, r.output
+    back = nx.read_gexf(tmp_path / "f.gexf")
+    assert back.nodes[cafe]["betweenness"] == pytest.approx(full[cafe])
+    assert back.nodes[cafe]["degree"] == mini_graph.degree(cafe)
+
+
+def test_image_legend_explains_focus_path_and_arrows(tmp_path, mini_graph):
+    import xml.etree.ElementTree as ET
+
+    from useit_graph.export.html import FOCUS_LABEL, PATH_LABEL
+
+    hub, cafe, garden = ("https://example.org/mini/" + x for x in ("hub", "cafe", "garden"))
+    out = write_image(mini_graph, tmp_path / "p.svg", focus=hub, depth=1, path_nodes=[hub, cafe, garden])
+    texts = {t.text for t in ET.parse(out).getroot().iter("{http://www.w3.org/2000/svg}text")}
+    assert {FOCUS_LABEL, PATH_LABEL, "Arrow: directed relationship (funds, commissions, ...)"} <= texts
+    plain = write_image(mini_graph, tmp_path / "w.svg")
+    texts = {t.text for t in ET.parse(plain).getroot().iter("{http://www.w3.org/2000/svg}text")}
+    assert FOCUS_LABEL not in texts and PATH_LABEL not in texts
+
+
+# ---- the same bytes from another process ------------------------------------------------------
+
+def test_outputs_identical_across_processes(tmp_path):
+    """Two interpreters with different hash seeds write byte-identical files from the seeds (with persons)."""
+    import os
+    import subprocess
+    import sys
+
+    commands = [["viz", "-o", "m.html"], ["export", "gexf", "-o", "m.gexf"], ["export", "graphml", "-o", "m.graphml"],
+                ["export", "svg", "-o", "m.svg"], ["export", "ttl", "-o", "m.ttl"], ["export", "csv", "-o", "m.csv"]]
+    script = ("import json, os, sys\nfrom cli import main\nos.chdir(sys.argv[1])\n"
+              "for args in json.loads(sys.argv[2]):\n    main(args, standalone_mode=False)\n")
+    outs = []
+    for seed in ("1", "4242"):
+        d = tmp_path / f"hashseed-{seed}"
+        d.mkdir()
+        subprocess.run([sys.executable, "-c", script, str(d), json.dumps(commands)], cwd=ROOT,
+                       env={**os.environ, "PYTHONHASHSEED": seed}, check=True, capture_output=True, timeout=300)
+        outs.append({p.name: p.read_bytes() for p in sorted(d.iterdir())})
+    assert set(outs[0]) == {"m.html", "m.gexf", "m.graphml", "m.svg", "m.ttl", "m-entities.csv",
+                            "m-relationships.csv"}
+    for name in outs[0]:
+        a, b = outs[0][name], outs[1][name]
+        at = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
+        assert a == b, f"{name} differs at byte {at}: {a[at - 120:at + 40]!r} / {b[at - 120:at + 40]!r}"

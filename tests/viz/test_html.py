@@ -230,3 +230,70 @@ def test_write_is_atomic_on_error(tmp_path, mini_graph):
     with pytest.raises(UsageError):
         write_html(mini_graph, out, size_by="nope")
     assert out.read_text() == "old" and list(tmp_path.iterdir()) == [out]
+
+
+def test_no_source_map_comment(mini_graph):
+    """The inlined vis-network bundle ships a ``//# sourceMappingURL=`` line pointing at a .map
+    file that is not there; developer tools would try to fetch it."""
+    from pathlib import Path
+
+    import pyvis
+
+    bundle = (Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text()
+    assert "sourceMappingURL=vis-network.min.js.map" in bundle  # the upstream file has it
+    html = render_html(mini_graph)
+    assert "sourceMappingURL" not in html and "vis-network" in html
+
+
+def test_legend_explains_focus_and_path(mini_graph):
+    from useit_graph.export.html import FOCUS_LABEL, PATH_LABEL
+
+    hub = "https://example.org/mini/hub"
+    keys = lambda **kw: [e["key"] for e in data_blocks(render_html(mini_graph, **kw))["useit-meta-data"]["legend"]["edges"]]  # noqa: E731
+    assert "focus" in keys(focus=hub, depth=1) and "path" not in keys(focus=hub, depth=1)
+    assert {"focus", "path"} <= set(keys(focus=hub, depth=1, path_nodes=[hub, "https://example.org/mini/cafe"]))
+    assert "focus" not in keys()
+    assert FOCUS_LABEL.startswith("Thick black border") and "path" in PATH_LABEL
+
+
+def test_unknown_tiers_share_the_none_key():
+    G = synthetic_graph(20)
+    a, b = sorted(G)[:2]
+    G.nodes[a]["tier"], G.nodes[b]["tier"] = None, "regional"
+    blocks = data_blocks(render_html(G))
+    keys = {n["useit"]["iri"]: n["useit"]["tier_key"] for n in blocks["useit-nodes"]}
+    assert keys[a] == keys[b] == "none"
+    assert "none" in [t["key"] for t in blocks["useit-meta-data"]["legend"]["tiers"]]
+
+
+def test_work_package_labels_are_used(mini_graph):
+    G = synthetic_graph(30)
+    blocks = data_blocks(render_html(G, work_package_labels={"urn:x:wp1": "Work Package 1: Test"}))
+    labels = {w["iri"]: w["label"] for w in blocks["useit-meta-data"]["work_packages"]}
+    assert labels == {"urn:x:wp0": "urn:x:wp0", "urn:x:wp1": "Work Package 1: Test", "urn:x:wp2": "urn:x:wp2"}
+
+
+def test_person_node_order_does_not_follow_the_name():
+    """Node ids are positions; a person's position must not fall between its IRI's alphabetical neighbours."""
+    G = nx.MultiDiGraph()
+    for name in ("urn:p:alice", "urn:p:bob-person", "urn:p:carl"):
+        G.add_node(name, label=name[6:], personal_data=name.endswith("person"), kind="organisation", tier="micro")
+    nodes = data_blocks(render_html(G))["useit-nodes"]
+    # by IRI, bob-person would be n1, between alice and carl; it is sorted by its pseudonym key "person-1"
+    assert [n["label"] for n in nodes] == ["Person 1", "alice", "carl"]
+
+
+@pytest.mark.parametrize("day", ["2016-11-01", "2018-06-30"])
+def test_snapshot_equals_projection_as_of(day):
+    """snapshot(G, day) of the whole seed graph == project_graph(..., as_of=day) (the peer)."""
+    from useit_graph.load import load_project
+    from useit_graph.paths import get_paths
+    from useit_graph.project import project_graph
+
+    from useit_graph.export.html import snapshot
+
+    ds = load_project(get_paths())[0]
+    G, peer = project_graph(ds), project_graph(ds, as_of=day)
+    S = snapshot(G, day)
+    assert set(S) == set(peer) and sorted(map(str, S.edges(keys=True))) == sorted(map(str, peer.edges(keys=True)))
+    assert len(S) < len(G)  # the day is inside the programme: something did not exist yet
