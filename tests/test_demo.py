@@ -96,3 +96,21 @@ def test_report_bytes_do_not_depend_on_the_hash_seed(tmp_path):
     assert sorted(a) == sorted(b)
     different = [name for name in a if a[name] != b[name]]
     assert not different, f"differ between PYTHONHASHSEED=1 and 2024: {different}"
+
+
+def test_demo_map_names_the_work_packages(demo):
+    # The work packages' names come from the seeds (rdfs:label of every uit:WorkPackage), read
+    # here with rdflib; the projected graph holds only their IRIs, so a map built without the
+    # labels shows "wp5" in its menu instead.
+    from rdflib import RDF, RDFS, Graph, Namespace
+
+    U = Namespace("https://w3id.org/useit-graph/ns#")
+    g = Graph()
+    for f in sorted((ROOT / "seeds").glob("*.ttl")):
+        g.parse(f)
+    names = {str(g.value(wp, RDFS.label)) for wp in g.subjects(RDF.type, U.WorkPackage)}
+    assert names, "the seeds name no work package"
+    out, _ = demo
+    text = (out / "useit-map.html").read_text(encoding="utf-8")
+    for name in names:
+        assert json.dumps(name)[1:-1] in text or name in text, name

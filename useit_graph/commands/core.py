@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from pathlib import Path
 
@@ -195,16 +194,6 @@ def import_(entities, relationships, out, base, title, entity_sheet, relationshi
     echo_err(f"wrote {out}: {len(g)} triples")
 
 
-def _optional(module: str):
-    """Import an optional stage of the demo; None if that part of the toolkit is not installed."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
-
-
 @click.command()
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Folder for the report and the HTML map.")
@@ -219,8 +208,11 @@ def demo(out_dir, ctx_data):
       useit demo
       useit demo --out /tmp/useit
     """
+    from ..export.files import work_package_labels
+    from ..export.html import write_html
     from ..load import load_project
     from ..validate import load_shapes, require_conformance, validate_dataset
+    from .measures import demo_measures
 
     paths = ctx_data.paths
     ds, index = load_project(paths, extra=ctx_data.data_files, seeds=ctx_data.seeds)
@@ -234,14 +226,10 @@ def demo(out_dir, ctx_data):
     click.echo(f"graph: {s['nodes']} nodes, {s['relationships']} relationships, {s['edges']} edges")
     click.echo("ties: " + ", ".join(f"{k} {v}" for k, v in s["edges_by_tie"].items()))
     out = Path(out_dir)
-    measures = _optional("useit_graph.commands.measures")
-    if measures is not None and hasattr(measures, "demo_measures"):
-        for line in measures.demo_measures(ctx_data, out):
-            click.echo(line)
-    html = _optional("useit_graph.export.html")
-    if html is not None:
-        path = html.write_html(G, out / "useit-map.html", size_by="betweenness")
-        click.echo(f"map: {Path(path).resolve()}")
+    for line in demo_measures(ctx_data, out):
+        click.echo(line)
+    path = write_html(G, out / "useit-map.html", size_by="betweenness", work_package_labels=work_package_labels(ds))
+    click.echo(f"map: {Path(path).resolve()}")
 
 
 COMMANDS = [validate, summary, import_, demo]
