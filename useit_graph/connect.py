@@ -43,7 +43,8 @@ from dataclasses import dataclass, field
 from .errors import UnknownEntity, UnknownTerm, UsageError
 from .namespaces import curie
 
-__all__ = ["LinkIndex", "links", "introduce", "neighbours", "brokers", "resolve_type", "TYPE_ALIASES",
+__all__ = ["LinkIndex", "links", "introduce", "why_no_introduction", "neighbours", "brokers", "resolve_type",
+           "TYPE_ALIASES", "as_of_date",
            "micro_assets_of", "work_package_relationships", "evidence_for", "entities_in_place",
            "sector_bridges", "SCORE_WEIGHTS"]
 
@@ -64,14 +65,43 @@ SCORE_WEIGHTS = {"length": 0.4, "recency": 0.2, "evidence": 0.2, "track_record":
 # The index: an undirected adjacency of the ties that pass the filters
 # ------------------------------------------------------------------------------------------
 
+def as_of_date(value) -> str | None:
+    """An as-of date as ISO ``YYYY-MM-DD`` text, from a ``datetime.date`` or a string.
+
+    Raises
+    ------
+    UsageError
+        The value is not a calendar date (``"yesterday"``, ``"2030-13-45"``), instead of being
+        compared with the data's dates as a string.
+
+    Examples
+    --------
+    >>> as_of_date("2018-06-30"), as_of_date(None)
+    ('2018-06-30', None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    try:
+        if len(str(value)) != 10:
+            raise ValueError
+        return _dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise UsageError(f"as-of date {value!r} is not a date",
+                         hint="write it YYYY-MM-DD, e.g. 2018-06-30") from None
+
+
 def _edge_ok(d, tie_types, as_of) -> bool:
     if tie_types is not None and d.get("tie") not in tie_types:
         return False
-    if as_of is not None:
+    if as_of is not None:  # ISO dates: the first 10 characters order like the dates
         start, end = d.get("start"), d.get("end")
-        if start is not None and str(start) > as_of:
+        if start is not None and str(start)[:10] > as_of:
             return False
-        if end is not None and str(end) < as_of:
+        if end is not None and str(end)[:10] < as_of:
             return False
     return True
 
@@ -118,8 +148,13 @@ class LinkIndex:
             Keep edges whose ``tie`` is one of these (``bonding``, ``bridging``, ``linking``).
         as_of : str or datetime.date, optional
             Keep edges with ``start <= as_of`` and no ``end`` before it (ISO dates).
+
+        Raises
+        ------
+        UsageError
+            `as_of` is not a date (:func:`as_of_date`).
         """
-        as_of = as_of.isoformat() if isinstance(as_of, (_dt.date, _dt.datetime)) else as_of
+        as_of = as_of_date(as_of)
         tie_types = frozenset([tie_types] if isinstance(tie_types, str) else tie_types) if tie_types else None
         nbrs: dict = defaultdict(set)
         pairs: dict = defaultdict(list)
@@ -336,7 +371,8 @@ def links(G, a, b, k=5, max_len=4, tie_types=None, as_of=None, exclude=(), *, in
     tie_types : iterable of str, optional
         Follow only ties of these types (``bonding``, ``bridging``, ``linking``).
     as_of : str or datetime.date, optional
-        Follow only relationships running on that date (``start <= as_of <= end``).
+        Follow only relationships running on that date (``start <= as_of <= end``); a string
+        must be an ISO date (``YYYY-MM-DD``), else :class:`UsageError`.
     exclude : iterable of str, optional
         Node IRIs the paths must avoid (e.g. the programme team, to test what survives it).
     index : LinkIndex, optional
@@ -517,6 +553,77 @@ def introduce(G, a, to_type=None, to=None, k=10, max_len=4, *, index=None) -> li
     return results
 
 
+def why_no_introduction(G, a, to_type=None, to=None, max_len=4) -> str:
+    """Why :func:`introduce` found nothing, as one sentence for the user.
+
+    Parameters
+    ----------
+    G, a, to_type, to, max_len
+        As given to :func:`introduce`.
+
+    Returns
+    -------
+    str
+        "already directly tied via ..." (naming the relationships) when the target is a
+        neighbour of A; "no path within max length N; the shortest is M hops: try
+        --max-len M" when it lies further; "no path at any length" when it is unreachable.
+        For a type, the same facts about its entities.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edge("a", "b", key="r1", rel="r1", rel_type="Funding")
+    'r1'
+    >>> why_no_introduction(G, "a", to="b")
+    'already directly tied via Funding (r1): no introduction needed'
+    """
+    _check_nodes(G, a)
+    idx = LinkIndex.from_graph(G)
+    dist = {a: 0}
+    frontier = [a]
+    while frontier:  # unbounded BFS, for the distance to suggest
+        nxt = []
+        for x in frontier:
+            for y in idx.adj.get(x, ()):
+                if y not in dist:
+                    dist[y] = dist[x] + 1
+                    nxt.append(y)
+        frontier = nxt
+
+    def via(t):
+        rels = sorted({(str(d.get("rel_type")), curie(str(d.get("rel")))) for _, _, _, d in idx.edges_between(a, t)})
+        return ", ".join(f"{rt} ({r})" for rt, r in rels[:4]) + (f" and {len(rels) - 4} more" if len(rels) > 4 else "")
+
+    def further(d):
+        return (f"the shortest is {d} hops: try --max-len {d}" if d <= 6
+                else f"the shortest is {d} hops, beyond the longest search (--max-len 6)")
+
+    if to is not None:
+        _check_nodes(G, to)
+        if to == a:
+            return "the target is the entity itself"
+        if to in idx.adjset.get(a, ()):
+            return f"already directly tied via {via(to)}: no introduction needed"
+        if to not in dist:
+            return f"no path at any length between {_label(G, a)} and {_label(G, to)} (not connected)"
+        return f"no path within max length {max_len}; {further(dist[to])}"
+    cls = resolve_type(G, to_type)
+    targets = sorted(n for n, d in G.nodes(data=True) if n != a and cls in (d.get("types") or [d.get("type")]))
+    direct = [t for t in targets if t in idx.adjset.get(a, ())]
+    rest = [t for t in targets if t not in idx.adjset.get(a, ()) and t in dist]
+    parts = []
+    if direct:
+        names = ", ".join(f"{_label(G, t)} via {via(t)}" for t in direct[:3])
+        parts.append(f"already directly tied to {len(direct)} {cls} ({names}"
+                     f"{', ...' if len(direct) > 3 else ''}): no introduction needed")
+    if rest:
+        parts.append(f"no other {cls} within max length {max_len}; {further(min(dist[t] for t in rest))}")
+    elif len(direct) < len(targets):
+        parts.append(f"no other {cls} is connected to {_label(G, a)} at any length")
+    return "; ".join(parts) or f"no entity of type {cls} besides {_label(G, a)}"
+
+
 def _dag_paths(parents, a, t, cap=50):
     out = []
 
@@ -582,8 +689,10 @@ def neighbours(G, x, tie_types=None, rel_types=None) -> list[dict]:
     list of dict
         ``neighbour``, ``neighbour_label``, ``type``, ``tier``, ``group``, ``rel``, ``rel_type``,
         ``edge``, ``direction`` (``out`` x is the edge source, ``in``, or ``among`` for undirected
-        ties), ``tie``, ``start``, ``end``, ``broker``, ``evidence`` (number of quotes); sorted by
-        neighbour label, IRI and relationship. The twin of ``queries/sparql/find_neighbours.rq``.
+        ties), ``tie``, ``start``, ``end``, ``broker``, ``evidence`` (every quote, as
+        ``{section, quote, source}``), ``evidence_count``, and ``section`` and ``quote`` of the first
+        one (None without evidence); sorted by neighbour label, IRI and relationship. The twin of
+        ``queries/sparql/find_neighbours.rq``.
     """
     _check_nodes(G, x)
     tie_types = {tie_types} if isinstance(tie_types, str) else (set(tie_types) if tie_types else None)
@@ -609,9 +718,17 @@ def neighbours(G, x, tie_types=None, rel_types=None) -> list[dict]:
                      "tier": nd.get("tier"), "group": nd.get("group"), "rel": d.get("rel"),
                      "rel_type": d.get("rel_type"), "edge": d.get("label"), "direction": direction,
                      "tie": d.get("tie"), "start": d.get("start"), "end": d.get("end"),
-                     "broker": d.get("broker"), "evidence": len(d.get("evidence") or ())})
+                     "broker": d.get("broker"), **_evidence_fields(d)})
     rows.sort(key=lambda r: (str(r["neighbour_label"]).lower(), r["neighbour"], str(r["rel"]), r["direction"]))
     return rows
+
+
+def _evidence_fields(d) -> dict:
+    ev = [{"section": e.get("section"), "quote": e.get("quote"), "source": e.get("source")}
+          for e in d.get("evidence") or ()]
+    first = ev[0] if ev else {}
+    return {"section": first.get("section"), "quote": first.get("quote"), "evidence_count": len(ev),
+            "evidence": ev}
 
 
 def _gf_role(ga, gx, gb):

@@ -167,3 +167,41 @@ def test_random_scale_free_answers(tmp_path):
         ours = links(G, a, b, index=idx, max_len=4, k=3)
         d = nx.shortest_path_length(UG, a, b)
         assert (ours[0]["length"] if ours else None) == (d if d <= 4 else None)
+
+
+# --- audit of issue 4 -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("bad", ["yesterday", "2030-13-45", "2019", "2019-02-30"])
+def test_as_of_is_a_date_or_an_error(mini_graph, bad):
+    with pytest.raises(UsageError, match="is not a date"):
+        links(mini_graph, MINI + "garden", MINI + "hub", as_of=bad)
+
+
+def test_as_of_accepts_a_date_object(mini_graph):
+    import datetime as dt
+
+    # mini.ttl: the brokerage r2 ends 2019-12-31, so in 2020 no path remains (test_filters)
+    a, b = MINI + "garden", MINI + "hub"
+    assert links(mini_graph, a, b, as_of=dt.date(2020, 6, 1)) == []
+    assert links(mini_graph, a, b, as_of=dt.date(2019, 6, 1)) == links(mini_graph, a, b, as_of="2019-06-01") != []
+
+
+def test_why_no_introduction_for_a_type(seed_graph):
+    from useit_graph.connect import why_no_introduction
+
+    # iSE is a direct tie of Warm Earth (Support, report Work Package 6); with --max-len 2 any other
+    # social enterprise must be reached through a go-between or be reported out of reach
+    found = introduce(seed_graph, BHAM + "warm-earth", to_type="SocialEnterprise", max_len=2, k=100)
+    msg = why_no_introduction(seed_graph, BHAM + "warm-earth", to="https://w3id.org/useit-graph/id/birmingham/ise")
+    assert msg.startswith("already directly tied via Support")
+    assert BHAM + "ise" not in {r["target"] for r in found}
+    with pytest.raises(UnknownEntity):
+        why_no_introduction(seed_graph, BHAM + "warm-earth", to=BHAM + "nobody")
+
+
+def test_neighbours_carry_every_quote(mini_graph):
+    rows = {r["rel"][len(MINI):]: r for r in neighbours(mini_graph, MINI + "garden")}
+    # mini.ttl: the funding r1 cites ev1, the quote "The garden grew." in section "1 Intro" of ex:doc
+    r1 = rows["r1"]
+    assert (r1["quote"], r1["section"], r1["evidence_count"]) == ("The garden grew.", "1 Intro", 1)
+    assert r1["evidence"] == [{"section": "1 Intro", "quote": "The garden grew.", "source": MINI + "doc"}]

@@ -6,6 +6,8 @@ expected because both follow the projection rules of docs/graph-model.md. Entiti
 packages used come from seeds/ (CLES USE-IT! impact report).
 """
 
+import json
+
 import pytest
 from rdflib import Literal, URIRef
 
@@ -117,7 +119,8 @@ def test_cypher_values_travel_as_parameters(monkeypatch):
     r = CliRunner().invoke(main, ["query", "find_neighbours", "-p", "entity=bham:brushstrokes",
                                   "--backend", "neo4j", "--json"])
     assert r.exit_code == 0, r.output
-    assert seen == {"name": "find_neighbours", "params": {"entity": BHAM + "brushstrokes", "tie_type": None}}
+    assert seen == {"name": discover_queries()["find_neighbours"].cypher,
+                    "params": {"entity": BHAM + "brushstrokes", "tie_type": None}}
 
 
 # --- parity with networkx on the seeds ------------------------------------------------------------
@@ -197,3 +200,166 @@ def test_parity_sector_bridges(seeds, a, b):
     s = {r["organisation"] for r in _sparql("find_sector_bridges", ds, sector_a=U + "sector-" + a,
                                             sector_b=U + "sector-" + b)}
     assert s and s == {r["organisation"] for r in connect.sector_bridges(G, a, b)}
+
+
+# --- audit of issue 4 -----------------------------------------------------------------------------
+
+def _fake_neo4j(monkeypatch):
+    from useit_graph.store import neo4j as neo
+
+    seen = {}
+
+    class Conn:
+        def close(self):
+            pass
+
+    def fake_run(name, params, conn, root=None):
+        path = name if not isinstance(name, str) else neo.cypher_path(name, root)
+        seen.update(name=name, text=path.read_text(encoding="utf-8"), params=params)
+        return []
+
+    monkeypatch.setattr(neo, "run_cypher", fake_run)
+    monkeypatch.setattr(neo, "connect", lambda *a, **k: Conn())
+    return seen
+
+
+def test_neo4j_backend_runs_user_query_and_override(tmp_path, monkeypatch):
+    """--queries-dir counts on Neo4j too: the Cypher file that runs is the user's (no server needed)."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    monkeypatch.delenv("USEIT_QUERIES", raising=False)
+    seen = _fake_neo4j(monkeypatch)
+    override = ("// title: My neighbours\n// description: An override of the built-in query.\n"
+                "// params: entity:entity, tie_type:tie?\n// returns: neighbour\n"
+                "MATCH (x:Resource {uri: $entity})--(n) RETURN n.uri AS neighbour // my override\n")
+    (tmp_path / "find_neighbours.cypher").write_text(override, encoding="utf-8")
+    (tmp_path / "count_funders.cypher").write_text(
+        "// title: Count funders\n// description: Mine only.\n// params: entity:entity\n"
+        "MATCH (f)-[:FUNDS]->(:Resource {uri: $entity}) RETURN count(f) AS n\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["query", "find_neighbours", "-p", "entity=Brushstrokes", "--backend", "neo4j",
+                                  "--queries-dir", str(tmp_path), "--json"])
+    assert r.exit_code == 0, r.output
+    assert seen["name"] == tmp_path / "find_neighbours.cypher" and seen["text"] == override
+    assert seen["params"] == {"entity": BHAM + "brushstrokes", "tie_type": None}
+    r = CliRunner().invoke(main, ["query", "count_funders", "-p", "entity=Brushstrokes", "--backend", "neo4j",
+                                  "--queries-dir", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    assert seen["name"] == tmp_path / "count_funders.cypher" and "Count funders" in seen["text"]
+
+
+@pytest.mark.parametrize("ext, comment", [(".rq", "#"), (".cypher", "//")])
+def test_header_without_description_is_refused_at_discovery(tmp_path, ext, comment):
+    f = tmp_path / ("no_description" + ext)
+    f.write_text(f"{comment} title: T\n{comment} params: a:entity\nSELECT * {{}}\n", encoding="utf-8")
+    with pytest.raises(UseitGraphError) as e:
+        discover_queries(extra_dirs=[tmp_path])
+    assert str(f) in str(e.value) and "no description" in str(e.value)
+    assert f"{comment} description:" in str(e.value)  # the fix shows the line to add
+    f.write_text(f"{comment} description: D\nSELECT * {{}}\n", encoding="utf-8")
+    with pytest.raises(UseitGraphError, match="no title"):
+        discover_queries(extra_dirs=[tmp_path])
+
+
+def test_sparql_syntax_error_names_file_and_line(tmp_path, mini_dataset):
+    f = tmp_path / "broken.rq"
+    f.write_text("# title: Broken\n# description: a syntax error on line 6\n# params: text\n"
+                 "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                 "SELECT ?s WHERE {\n  ?s rdfs:label ?text FILTR(?text != \"\")\n}\n", encoding="utf-8")
+    qs = discover_queries(extra_dirs=[tmp_path])
+    with pytest.raises(UseitGraphError) as e:
+        run_sparql("broken", {"text": "Hub"}, mini_dataset, queries=qs)
+    assert type(e.value) is UseitGraphError and "SPARQL syntax error" in str(e.value)
+    assert f"{f}:6:" in str(e.value) and "FILTR" in str(e.value)  # file, line and the line itself
+    assert e.value.__cause__ is None  # no pyparsing traceback chained on
+    f.write_text("# title: Broken\n# description: unclosed\nSELECT ?s WHERE { ?s ?p ?o\n", encoding="utf-8")
+    with pytest.raises(UseitGraphError, match="broken.rq:4:1: SPARQL syntax error: expected"):
+        run_sparql("broken", {}, mini_dataset, queries=discover_queries(extra_dirs=[tmp_path]))
+
+
+def test_name_index_is_cached_and_follows_the_data(paths):
+    """Names resolve from an index built once per dataset, rebuilt when the dataset changes."""
+    from rdflib import RDF, RDFS
+
+    from useit_graph.load import load_files
+    from useit_graph.queries import entity_records
+
+    from .conftest import FIXTURES
+
+    ds = load_files([paths.ontology, FIXTURES / "mini.ttl"], root=paths.root)[0]
+    q = get_query("find_neighbours", discover_queries())
+    first = entity_records(ds, ("Agent", "PhysicalAsset", "Project", "Programme", "WorkPackage"))
+    assert entity_records(ds, ("Agent", "PhysicalAsset", "Project", "Programme", "WorkPackage")) is first
+    with pytest.raises(UnknownEntity):
+        resolve_params(q, {"entity": "Zebra Crossing Collective"}, ds)
+    new = URIRef(MINI + "zebra")
+    ds.add((new, RDF.type, URIRef(U + "CommunityGroup")))
+    ds.add((new, RDFS.label, Literal("Zebra Crossing Collective")))
+    assert resolve_params(q, {"entity": "zebra crossing collective"}, ds) == {"entity": new}
+
+
+@pytest.mark.parametrize("a, b", PAIRS + [("useit-team", "birmingham-city-council"), ("ise", "warm-earth"),
+                                          ("learning-works", "swbh-nhs-trust"), ("warm-earth", "learning-works")])
+def test_find_paths_equals_all_simple_paths(seeds, a, b):
+    """The named path query against the peer: networkx all_simple_paths (cutoff 3) on the undirected view."""
+    import networkx as nx
+
+    ds, G = seeds
+    H = nx.Graph()
+    H.add_edges_from((u, v) for u, v in G.edges() if u != v)
+    peer = {tuple(p) for p in nx.all_simple_paths(H, BHAM + a, BHAM + b, cutoff=3)}
+    rows = _sparql("find_paths", ds, a=BHAM + a, b=BHAM + b)
+    got = {tuple([BHAM + a] + [v for v in (r["via1"], r["via2"]) if v] + [BHAM + b]) for r in rows}
+    assert peer and got == peer
+    assert all(r["length"] == len([v for v in (r["via1"], r["via2"]) if v]) + 1 for r in rows)
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory, paths):
+    from useit_graph.store.oxigraph import build_store, open_store
+
+    folder = tmp_path_factory.mktemp("store") / "seeds.store"
+    build_store(paths.seed_files(), folder, paths=paths)
+    return folder, open_store(folder, paths=paths)
+
+
+STORE_CASES = [("find_paths", {"a": "Warm Earth", "b": "Birmingham City Council"}),
+               ("find_neighbours", {"entity": "Brushstrokes", "tie_type": "linking"}),
+               ("find_brokers", {"a": "bham:birmingham-settlement", "b": "Birmingham City Council"}),
+               ("find_micro_assets_of_anchor", {"anchor": "SWBH"}),
+               ("list_work_package_relationships", {"work_package": "WP5"}),
+               ("list_entities_in_place", {"place": "Smethwick"}),
+               ("show_evidence", {"relationship": "bham:rel-ise-supports-warm-earth"})]
+
+
+@pytest.mark.parametrize("name, params", STORE_CASES)
+def test_store_backend_same_answers(seeds, seed_store, name, params):
+    """The persistent Oxigraph store (useit store build) answers every named query as rdflib does."""
+    ds, _ = seeds
+    want = run_sparql(name, params, ds)
+    assert want and run_sparql(name, params, seed_store[1]) == want
+
+
+def test_query_command_reads_a_store(seed_store):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    r = CliRunner().invoke(main, ["query", "find_brokers", "-p", "a=bham:birmingham-settlement",
+                                  "-p", "b=Birmingham City Council", "--store", str(seed_store[0]), "--json"])
+    assert r.exit_code == 0, r.output
+    # report sections 7 and 9: the programme team brokered the Edgbaston Reservoir playing field
+    assert {"broker": BHAM + "useit-team", "broker_label": "USE-IT! team", "role": "broker"} in json.loads(r.stdout)
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2030-13-45", "20180601"])
+def test_date_parameter_is_a_usage_error(tmp_path, mini_dataset, bad):
+    from useit_graph.errors import UsageError
+
+    (tmp_path / "since.rq").write_text("# title: Since\n# description: test\n# params: since:date\n"
+                                       "SELECT ?s WHERE { ?s ?p ?since }\n", encoding="utf-8")
+    qs = discover_queries(extra_dirs=[tmp_path])
+    with pytest.raises(UsageError, match="must be a date"):
+        run_sparql("since", {"since": bad}, mini_dataset, queries=qs)
+    assert run_sparql("since", {"since": "2017-01-01"}, mini_dataset, queries=qs) == [{"s": MINI + "r1"}]

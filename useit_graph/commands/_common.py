@@ -20,7 +20,8 @@ import click
 from ..errors import UseitGraphError
 from ..paths import get_paths
 
-__all__ = ["output_options", "data_options", "emit", "get_context", "ProjectContext", "echo_err"]
+__all__ = ["output_options", "data_options", "emit", "get_context", "ProjectContext", "echo_err", "IsoDate",
+           "ISO_DATE"]
 
 FORMATS = ("table", "json", "csv", "nl")
 
@@ -230,6 +231,42 @@ class ProjectContext:
 
 def get_context(ctx_data: ProjectContext) -> ProjectContext:
     return ctx_data
+
+
+class IsoDate(click.ParamType):
+    """A calendar date written ``YYYY-MM-DD``, converted to :class:`datetime.date`.
+
+    ``--as-of yesterday`` or ``--as-of 2030-13-45`` is a usage error (exit 2) naming the option,
+    instead of a date compared as a string. Use :data:`ISO_DATE` for every option taking a date.
+
+    Examples
+    --------
+    >>> ISO_DATE.convert("2018-06-30", None, None)
+    datetime.date(2018, 6, 30)
+    """
+
+    name = "date"
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        import datetime as _dt
+        import re
+
+        if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+            return value
+        text = str(value).strip()
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError("not YYYY-MM-DD")
+            return _dt.date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a date: write YYYY-MM-DD, e.g. 2018-06-30", param, ctx)
+
+
+#: The click type of every date option (``--as-of``, ``--baseline``, ``--end``).
+ISO_DATE = IsoDate()
 
 
 _ = sys

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import UseitGraphError, UsageError
-from ._common import data_options, emit, output_options
+from ._common import ISO_DATE, data_options, emit, output_options
 
 _TIES = click.Choice(["bonding", "bridging", "linking", "unclassified"])
 
@@ -36,7 +36,8 @@ def find(text, limit, ctx_data, fmt, output):
     emit(rows, fmt, output, columns=["curie", "label", "type", "score", "why", "iri"])
 
 
-def _hop_rows(paths):
+def _hop_rows(paths, why_every_row=True):
+    """One row per hop; ``why`` (the path's ranking explanation) on every row, or on its first hop."""
     rows = []
     for p in paths:
         for i, h in enumerate(p["hops"], 1):
@@ -48,7 +49,7 @@ def _hop_rows(paths):
                 "rel_type": r.get("rel_type"), "broker": r.get("broker_label"), "start": r.get("start"),
                 "end": r.get("end"), "tie": r.get("tie"), "also": len(h["relationships"]) - 1,
                 "evidence": f"[{ev[0]['section']}] {ev[0]['quote']}" if ev else None,
-                "rel": r.get("rel"),
+                "rel": r.get("rel"), "why": p.get("why") if why_every_row or i == 1 else None,
             })
     return rows
 
@@ -59,7 +60,7 @@ def _hop_rows(paths):
 @click.option("--k", "k", type=click.IntRange(1), default=5, show_default=True, help="Most paths to show.")
 @click.option("--max-len", type=click.IntRange(1, 8), default=4, show_default=True, help="Longest path, in hops.")
 @click.option("--tie", "ties", type=_TIES, multiple=True, help="Follow only ties of this type. Repeatable.")
-@click.option("--as-of", default=None, help="Follow only relationships running on this ISO date.")
+@click.option("--as-of", type=ISO_DATE, default=None, help="Follow only relationships running on this date.")
 @click.option("--exclude", multiple=True, help="Entity the paths must avoid (name or CURIE). Repeatable.")
 @data_options
 @output_options()
@@ -67,7 +68,8 @@ def links(a, b, k, max_len, ties, as_of, exclude, ctx_data, fmt, output):
     """Show how two entities are connected: shortest paths and alternatives, hop by hop.
 
     Table and CSV give one row per hop (its best-evidenced relationship, with ``also`` counting
-    the others); JSON gives every path with all relationships and evidence of each hop.
+    the others) and ``why``, the path's ranking (length, evidence, latest tie; once per path in the
+    table); JSON gives every path with all relationships and evidence of each hop.
 
     \b
     Examples:
@@ -84,9 +86,9 @@ def links(a, b, k, max_len, ties, as_of, exclude, ctx_data, fmt, output):
     if fmt == "json":
         emit({"from": ia, "to": ib, "paths": paths}, fmt, output)
     else:
-        emit(_hop_rows(paths), fmt, output,
+        emit(_hop_rows(paths, why_every_row=fmt != "table"), fmt, output,
              columns=["path", "hop", "from", "edge", "to", "rel_type", "broker", "start", "end", "tie", "also",
-                      "evidence", "rel"])
+                      "evidence", "rel", "why"])
 
 
 @click.command("introduce")
@@ -101,7 +103,8 @@ def introduce(a, to_type, to, k, max_len, ctx_data, fmt, output):
     """Find who could introduce A to an entity of a type (or to B), ranked and explained.
 
     Score = 0.4 * 1/(hops-1) + 0.2 * recency + 0.2 * evidence + 0.2 * broker track record
-    (docs/queries.md).
+    (docs/queries.md). When there is nothing to introduce (B is already a direct tie, or nothing
+    lies within --max-len) the reason goes to stderr and the exit status is 1.
 
     \b
     Examples:
@@ -109,12 +112,20 @@ def introduce(a, to_type, to, k, max_len, ctx_data, fmt, output):
       useit introduce Brushstrokes --to "Birmingham City Council" --json
     """
     from ..connect import introduce as find_intros
+    from ..connect import why_no_introduction
 
     if (to_type is None) == (to is None):
         raise click.UsageError("give exactly one of --to-type or --to")
     G, (ia,) = _resolve(ctx_data, a)
     it = _resolve(ctx_data, to)[1][0] if to else None
     rows = find_intros(G, ia, to_type=to_type, to=it, k=k, max_len=max_len)
+    if not rows:
+        reason = why_no_introduction(G, ia, to_type=to_type, to=it, max_len=max_len)
+        click.echo(f"no introduction for {a!r}" + (f" to {to!r}" if to else f" to a {to_type}") + f": {reason}",
+                   err=True)
+        if fmt != "table":
+            emit([], fmt, output, columns=["rank", "target", "type", "score", "introducer", "path", "why"])
+        raise click.exceptions.Exit(1)
     if fmt == "json":
         emit(rows, fmt, output)
     else:
@@ -130,7 +141,10 @@ def introduce(a, to_type, to, k, max_len, ctx_data, fmt, output):
 @data_options
 @output_options()
 def neighbours(x, ties, rel_types, ctx_data, fmt, output):
-    """List what an entity is tied to, by which relationship, and with how much evidence.
+    """List what an entity is tied to, by which relationship, and on what evidence.
+
+    The table shows the first evidence quote and its report section (``evidence`` counts them);
+    JSON and CSV give every quote (CSV: ``[section] quote`` joined by `` | ``).
 
     \b
     Examples:
@@ -141,8 +155,22 @@ def neighbours(x, ties, rel_types, ctx_data, fmt, output):
 
     G, (ix,) = _resolve(ctx_data, x)
     rows = nbrs(G, ix, tie_types=ties or None, rel_types=rel_types or None)
-    emit(rows, fmt, output, columns=None if fmt == "json" else
-         ["neighbour_label", "type", "edge", "direction", "rel_type", "tie", "start", "end", "evidence", "rel"])
+    if fmt in ("json", "nl"):
+        emit(rows, fmt, output)
+        return
+    cols = ["neighbour_label", "type", "edge", "direction", "rel_type", "tie", "start", "end", "evidence",
+            "section", "quote", "rel"]
+    flat = []
+    for r in rows:
+        r = dict(r)
+        if fmt == "table":
+            r["evidence"] = r["evidence_count"]
+            q = r["quote"] or ""
+            r["quote"] = q if len(q) <= 70 else q[:69].rstrip() + "\u2026"
+        else:  # every quote, in one cell
+            r["evidence"] = " | ".join(f"[{e['section']}] {e['quote']}" for e in r["evidence"])
+        flat.append(r)
+    emit(flat, fmt, output, columns=cols + ([] if fmt == "table" else ["evidence_count"]))
 
 
 @click.command("brokers")
@@ -182,8 +210,14 @@ def _parse_kv(values):
     return out
 
 
+def _query_source(ctx_data):
+    """What the named SPARQL queries read: the rdflib dataset, or the ``--store`` Oxigraph store."""
+    return ctx_data.source() if ctx_data.store_dir else ctx_data.dataset()[0]
+
+
 def _run_neo4j(q, params, ctx_data):
-    from ..queries import resolve_params
+    """Run the Cypher file of `q` (the one discovered, so ``--queries-dir`` overrides count)."""
+    from ..queries import is_oxigraph, rdflib_view, resolve_params
 
     try:
         from ..store import neo4j as neo
@@ -194,8 +228,10 @@ def _run_neo4j(q, params, ctx_data):
     if run is None:
         raise UseitGraphError("Neo4j support is not installed (no run_cypher in useit_graph.store.neo4j)",
                               hint="use --backend embedded")
-    ds = ctx_data.dataset()[0]
+    ds = _query_source(ctx_data)
     terms = resolve_params(q, params, ds)
+    if is_oxigraph(ds):
+        ds = rdflib_view(ds)
     values = {p.name: None for p in q.params}
     from rdflib.namespace import SKOS
 
@@ -207,7 +243,7 @@ def _run_neo4j(q, params, ctx_data):
             values[name] = term.toPython() if kind == "int" else str(term)
     conn = neo.connect()
     try:
-        return run(q.name, values, conn, root=ctx_data.root)
+        return run(q.cypher, values, conn, root=ctx_data.root)
     finally:
         conn.close()
 
@@ -224,11 +260,16 @@ def _run_neo4j(q, params, ctx_data):
 def query(name, params, backend, queries_dirs, ctx_data, fmt, output):
     """Run a named query with bound parameters (never formatted into the query text).
 
+    The SPARQL file runs on the seeds (plus --data), or on a persistent store with --store; the
+    Cypher twin runs with --backend neo4j. With --queries-dir, your files (and overrides of a
+    built-in query) run on either backend.
+
     \b
     Examples:
       useit query find_neighbours -p entity=Brushstrokes -p tie_type=linking
       useit query find_paths -p a="Warm Earth" -p b="Birmingham City Council" --csv
       useit query find_brokers -p a=bham:brushstrokes -p b=SWBH --backend neo4j
+      useit query find_neighbours -p entity=SWBH --store city.store
     """
     from ..queries import discover_queries, get_query, run_sparql
 
@@ -240,7 +281,7 @@ def query(name, params, backend, queries_dirs, ctx_data, fmt, output):
             raise UsageError(f"named query {name!r} has no Cypher twin", hint=f"add queries/cypher/{name}.cypher")
         rows = _run_neo4j(q, values, ctx_data)
     else:
-        rows = run_sparql(name, values, ctx_data.dataset()[0], queries=qs)
+        rows = run_sparql(name, values, _query_source(ctx_data), queries=qs)
     emit(rows, fmt, output, columns=None if rows else (list(q.returns) or None))
 
 
