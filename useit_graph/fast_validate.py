@@ -412,6 +412,15 @@ def validate_store(store, shapes=None, *, index=None, include_ontology_terms: bo
     findings.update(_vocabulary(store, index, show))
     if timings is not None:
         timings["vocabulary"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    literal = _literals(store, index, show)
+    # as validate_dataset: a shape result whose value is an ill-typed literal is reported once,
+    # by the literal check ("is not a valid date"), not again by the shape
+    bad_values = {(f.focus, f.path, f.value) for f in literal}
+    findings = {f for f in findings if (f.focus, f.path, f.value) not in bad_values}
+    findings.update(literal)
+    if timings is not None:
+        timings["literals"] = time.perf_counter() - t0
     return sorted(findings, key=lambda f: (f.file or "~", f.line or 0, f.focus, f.path or "", f.message))
 
 
@@ -464,6 +473,47 @@ def _vocabulary(store, index, show) -> list[Finding]:
                                f"uses property {curie(p)}, which the ontology does not define",
                                f"use a property from ontology/useit.ttl{sugg}", "uit:VocabularyCheck"))
     _ = ox
+    return out
+
+
+def _literal_query() -> str:
+    """One scan for typed literals that are not values of their datatype (``validate.ill_typed``).
+
+    A literal is ill-typed when Oxigraph cannot cast its lexical form to its datatype, or, for
+    xsd:decimal and xsd:integer, when the form is outside XSD's lexical space although a cast
+    would accept it (``validate._LEXICAL``: no exponent, INF or NaN). Only datatype IRIs from this
+    module are written into the text; no data is.
+    """
+    from .validate import _LEXICAL
+
+    conds = []
+    for d in sorted(_CASTABLE):
+        cond = f'(datatype(?value) = <{d}> && (COALESCE(STR(<{d}>(STR(?value))), "!") = "!"'
+        pattern = _LEXICAL.get(d)  # rdflib URIRef keys compare equal to the IRI string
+        if pattern is not None:
+            cond += f' || !REGEX(STR(?value), "^(?:{pattern.pattern})$")'
+        conds.append(cond + "))")
+    return ("SELECT ?this ?p ?value WHERE { ?this ?p ?value . FILTER (isLiteral(?value) && ("
+            + " || ".join(conds) + ")) }")
+
+
+def _literals(store, index, show) -> set:
+    """Ill-typed literals, as ``validate.literal_findings`` reports them (ontology terms included)."""
+    import pyoxigraph as ox
+
+    from .namespaces import curie
+    from .validate import _EXAMPLES
+
+    examples = {str(k): v for k, v in _EXAMPLES.items()}
+    out = set()
+    for r in store.query(_literal_query(), use_default_graph_as_union=True):
+        s, p, o = r["this"], r["p"], r["value"]
+        dt = o.datatype.value
+        what, fix = examples.get(dt, (f"a valid {curie(dt)}", f"write a valid {curie(dt)}"))
+        sv = s.value if not isinstance(s, ox.BlankNode) else "_:" + s.value
+        loc = index.locate_literal(sv, o.value) if index is not None else None
+        out.add(Finding(loc[0] if loc else None, loc[1] if loc else None, show(s), curie(p.value), o.value,
+                        "Violation", f"{o.value!r} is not {what} ({curie(dt)})", fix, "uit:LiteralCheck"))
     return out
 
 

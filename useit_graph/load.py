@@ -200,6 +200,26 @@ def quiet_literal_warnings():
         logger.removeFilter(flt)
 
 
+@contextlib.contextmanager
+def _lexical_forms_kept():
+    """Parse with rdflib's literal normalisation off, so literals keep the lexical form written.
+
+    With it on (rdflib's default) ``"1e3"^^xsd:decimal`` becomes ``"1000"`` and ``"INF"`` becomes
+    ``"Infinity"`` while parsing, so a value outside XSD's lexical space could no longer be seen
+    (``validate.ill_typed``) nor be quoted back to the user as they wrote it. Values
+    (``Literal.toPython``) are unchanged. ``rdflib.NORMALIZE_LITERALS`` is a process-wide switch:
+    it is restored on exit.
+    """
+    import rdflib
+
+    was = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = was
+
+
 def parse_turtle_text(text: str, display: str = "<text>", fmt: str = "turtle",
                       literals: dict | None = None) -> tuple[Graph, dict]:
     """Parse RDF text into a Graph and a subject -> (file, line) map.
@@ -216,7 +236,7 @@ def parse_turtle_text(text: str, display: str = "<text>", fmt: str = "turtle",
     """
     g = Graph()
     try:
-        with quiet_literal_warnings():
+        with quiet_literal_warnings(), _lexical_forms_kept():
             g.parse(data=text, format=fmt)
     except Exception as exc:  # rdflib raises many unrelated types for bad syntax
         raise _syntax_error(display, exc, text) from exc
