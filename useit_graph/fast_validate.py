@@ -409,7 +409,7 @@ def validate_store(store, shapes=None, *, index=None, include_ontology_terms: bo
             key = f"{curie(chk.shape)} {curie(chk.path) if chk.path else '-'} {chk.component}"
             timings[key] = timings.get(key, 0.0) + time.perf_counter() - t0
     t0 = time.perf_counter()
-    findings.update(_vocabulary(store, index, show))
+    findings.update(_vocabulary(store, index, show, used))
     if timings is not None:
         timings["vocabulary"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -424,7 +424,7 @@ def validate_store(store, shapes=None, *, index=None, include_ontology_terms: bo
     return sorted(findings, key=lambda f: (f.file or "~", f.line or 0, f.focus, f.path or "", f.message))
 
 
-def _vocabulary(store, index, show) -> list[Finding]:
+def _vocabulary(store, index, show, used_classes) -> list[Finding]:
     """Undefined uit: classes and properties, as ``validate.vocabulary_findings`` reports them."""
     import difflib
 
@@ -432,16 +432,20 @@ def _vocabulary(store, index, show) -> list[Finding]:
 
     from .namespaces import curie
 
-    defined = {r["s"].value for r in store.query(
-        f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{U}")) }}',
-        use_default_graph_as_union=True)}
+    # one scan for the predicates in use; classes in use come from the caller's rdf:type scan.
+    # "Defined" (as validate.vocabulary_findings: any uit: IRI that is a subject somewhere) is
+    # then asked only of the few uit: terms in use, each an indexed subject lookup.
+    used_p = {r["p"].value for r in store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }",
+                                                use_default_graph_as_union=True)
+              if isinstance(r["p"], ox.NamedNode) and r["p"].value.startswith(U)}
+    used_c = {c for c in used_classes if c.startswith(U)}
     classes = {r["c"].value for r in store.query(
         "SELECT DISTINCT ?c WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> }", use_default_graph_as_union=True)}
-    used_p = {r["p"].value for r in store.query(
-        f'SELECT DISTINCT ?p WHERE {{ ?s ?p ?o FILTER (STRSTARTS(STR(?p), "{U}")) }}', use_default_graph_as_union=True)}
-    used_c = {r["c"].value for r in store.query(
-        f'SELECT DISTINCT ?c WHERE {{ ?s a ?c FILTER (isIRI(?c) && STRSTARTS(STR(?c), "{U}")) }}',
-        use_default_graph_as_union=True)}
+
+    def is_subject(iri):
+        return next(iter(store.quads_for_pattern(ox.NamedNode(iri), None, None, None)), None) is not None
+
+    defined = {t for t in used_p | used_c if is_subject(t)}
     out = []
 
     def closest(name, options):
@@ -463,8 +467,13 @@ def _vocabulary(store, index, show) -> list[Finding]:
             out.append(Finding(*loc(s.value), show(s), "rdf:type", curie(c), "Violation",
                                f"has type {curie(c)}, which the ontology does not define",
                                f"use a class from ontology/useit.ttl{sugg}", "uit:VocabularyCheck"))
-    props = [k[len(U):] for k in defined if k[len(U):][:1].islower()]
-    for p in sorted(used_p - defined):
+    undefined_p = sorted(used_p - defined)
+    if undefined_p:  # suggestions come from every uit: subject: one scan, only when needed
+        every = {r["s"].value for r in store.query(
+            f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{U}")) }}',
+            use_default_graph_as_union=True)}
+        props = [k[len(U):] for k in every if k[len(U):][:1].islower()]
+    for p in undefined_p:
         sugg = closest(p[len(U):], props)
         for r in store.query("SELECT DISTINCT ?s ?p WHERE { ?s ?p ?o }",
                              substitutions={ox.Variable("p"): ox.NamedNode(p)}, use_default_graph_as_union=True):
