@@ -173,3 +173,11 @@ def test_validate_table_names_the_cause_of_a_parse_error():
     r = CliRunner().invoke(main, ["validate", str(bad)])
     assert r.exit_code == 1
     assert 'Prefix "rdfs:" not bound' in r.output and "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#>" in r.output
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2017-13-01", "2017-02-30"])
+def test_summary_as_of_must_be_a_date(bad):
+    # ISO 8601 calendar dates only (date.fromisoformat): a word or an impossible date is a usage error
+    r = CliRunner().invoke(main, ["summary", "--as-of", bad])
+    assert r.exit_code == 2, r.output
+    assert "--as-of" in r.output

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import ImportFileError, UsageError
-from ._common import data_options, echo_err, emit, output_options
+from ._common import ISO_DATE, data_options, echo_err, emit, output_options
 
 
 _SPREADSHEETS = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
@@ -113,7 +113,7 @@ def summarise(G) -> dict:
 
 
 @click.command()
-@click.option("--as-of", help="Snapshot date (YYYY-MM-DD).")
+@click.option("--as-of", type=ISO_DATE, help="Snapshot date (YYYY-MM-DD).")
 @output_options(default="table")
 @data_options
 def summary(as_of, fmt, output, ctx_data):
