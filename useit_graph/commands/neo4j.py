@@ -48,7 +48,7 @@ def neo4j():
 @click.option("--wipe", is_flag=True,
               help="First remove this dataset id; nodes and relationships other datasets also hold stay.")
 @click.option("--with-metrics", is_flag=True,
-              help="Also write the columns of `useit metrics --level node` (and community) as node properties.")
+              help="Also write the columns of `useit metrics --level node` as node properties.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Rows per write transaction.")
 @click.option("--dataset", "dataset_id", default=None,
