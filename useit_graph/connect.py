@@ -37,8 +37,9 @@ References
 from __future__ import annotations
 
 import datetime as _dt
-from collections import defaultdict
-from dataclasses import dataclass, field
+from itertools import chain
+
+import numpy as np
 
 from .errors import UnknownEntity, UnknownTerm, UsageError
 from .namespaces import curie
@@ -106,35 +107,60 @@ def _edge_ok(d, tie_types, as_of) -> bool:
     return True
 
 
-@dataclass
+_UNSEEN = 2 ** 30  # distance of a node no search reached (larger than any budget)
+_BANNED = _UNSEEN + 1  # distance of an excluded node: never entered, never a candidate
+
+
 class LinkIndex:
-    """Undirected adjacency of a projected graph after the tie-type and date filters.
+    """Undirected adjacency of a projected graph after the tie-type and date filters, as arrays.
+
+    Nodes get integer ids in their sorted order (``nodes[i]``, ``ids[node]``), so ascending ids
+    list neighbours in the order of their sorted IRIs. The adjacency is CSR: the neighbours of
+    node ``i`` are ``indices[indptr[i]:indptr[i + 1]]``, ascending, one entry per neighbour
+    whatever the number of relationships, no self-loops. Relationship data is not copied:
+    :meth:`edges_between` reads the graph's edges between two nodes (and applies the filters)
+    when a hop is described, so building the index is one pass over the adjacency dictionaries
+    with no per-edge Python objects.
 
     Build it once with :meth:`from_graph` and pass it to :func:`links` / :func:`introduce` to answer
-    many questions on one graph (the benchmark does); otherwise each call builds its own.
+    many questions on one graph (the benchmark does); otherwise each call builds its own. The
+    graph must not change while the index is in use.
 
     Attributes
     ----------
-    adj : dict
-        Node -> sorted list of neighbours (either direction).
-    adjset : dict
-        Node -> frozenset of neighbours.
-    pairs : dict
-        ``(u, v)`` with ``u < v`` -> list of ``(source, target, key, data)`` of the kept edges.
-    broker_count : dict
-        Node -> number of distinct BROKERS relationships it is the broker of.
+    G : networkx.MultiDiGraph or networkx.MultiGraph
+        The indexed graph.
+    tie_types : frozenset or None
+        The tie-type filter.
+    as_of : str or None
+        The date filter (ISO).
+    nodes : list
+        Id -> node, sorted.
+    ids : dict
+        Node -> id.
+    indptr : numpy.ndarray
+        int64, ``len(nodes) + 1`` row offsets.
+    indices : numpy.ndarray
+        int32 neighbour ids.
+    degree : numpy.ndarray
+        Distinct neighbours per node id.
+    broker_count : mapping
+        Node -> number of distinct BROKERS relationships (kept edges) it is the broker of,
+        counted per node on first use (``.get(node, 0)`` or ``[node]``).
     newest : str or None
-        Latest ``start`` of a kept edge (the reference date for recency).
+        Latest ``start`` of a kept edge (the reference date for recency), computed on first use.
     """
 
-    G: object
-    tie_types: frozenset | None = None
-    as_of: str | None = None
-    adj: dict = field(default_factory=dict)
-    adjset: dict = field(default_factory=dict)
-    pairs: dict = field(default_factory=dict)
-    broker_count: dict = field(default_factory=dict)
-    newest: str | None = None
+    def __init__(self, G, tie_types, as_of, nodes, ids, indptr, indices, order_rank):
+        self.G, self.tie_types, self.as_of = G, tie_types, as_of
+        self.nodes, self.ids, self.indptr, self.indices = nodes, ids, indptr, indices
+        self.degree = np.diff(indptr)
+        self._ptr = indptr.tolist()  # Python ints: slicing with them is faster than with numpy scalars
+        self._rank = order_rank  # id -> position in G's adjacency (the order G.edges() reports edges in)
+        self._stats: dict = {}
+        self._newest = None
+        self._newest_done = False
+        self.broker_count = _BrokerCounts(self)
 
     @classmethod
     def from_graph(cls, G, tie_types=None, as_of=None) -> "LinkIndex":
@@ -143,7 +169,7 @@ class LinkIndex:
         Parameters
         ----------
         G : networkx.MultiDiGraph
-            Projected graph.
+            Projected graph (a ``MultiGraph`` works too).
         tie_types : iterable of str, optional
             Keep edges whose ``tie`` is one of these (``bonding``, ``bridging``, ``linking``).
         as_of : str or datetime.date, optional
@@ -152,48 +178,178 @@ class LinkIndex:
         Raises
         ------
         UsageError
-            `as_of` is not a date (:func:`as_of_date`).
+            `as_of` is not a date (:func:`as_of_date`), or `G` is not a networkx multigraph.
+
+        Notes
+        -----
+        Without filters the adjacency is read with C-level iteration over networkx's adjacency
+        dictionaries (about 1 s for 1.5M edges here); with filters each edge's attributes are
+        checked in Python (a few seconds at that size). Pairs are symmetrised and deduplicated
+        with one ``numpy.unique`` over ``u * n + v`` codes.
         """
         as_of = as_of_date(as_of)
         tie_types = frozenset([tie_types] if isinstance(tie_types, str) else tie_types) if tie_types else None
-        nbrs: dict = defaultdict(set)
-        pairs: dict = defaultdict(list)
-        brokered: dict = defaultdict(set)
-        newest = None
-        for u, v, key, d in G.edges(keys=True, data=True):
-            if u == v or not _edge_ok(d, tie_types, as_of):
-                continue
-            nbrs[u].add(v)
-            nbrs[v].add(u)
-            pairs[(u, v) if u < v else (v, u)].append((u, v, key, d))
-            if d.get("label") == "BROKERS" and d.get("directed", True):
-                brokered[u].add(d.get("rel"))
-            s = d.get("start")
-            if s is not None and (newest is None or str(s) > newest):
-                newest = str(s)
-        adj = {n: sorted(nbrs.get(n, ())) for n in G.nodes}
-        return cls(G, tie_types, as_of, adj, {n: frozenset(s) for n, s in nbrs.items()}, dict(pairs),
-                   {n: len(r) for n, r in brokered.items()}, newest)
+        if not getattr(G, "is_multigraph", lambda: False)():
+            raise UsageError(f"LinkIndex needs a networkx MultiDiGraph, got {type(G).__name__}",
+                             hint="project the data with useit_graph.project.project_graph")
+        adj = G._adj  # networkx's adjacency dicts (what G.edges() iterates), read without view objects
+        try:
+            nodes = sorted(adj)
+        except TypeError:  # mixed node types: still a fixed order
+            nodes = sorted(adj, key=lambda x: (type(x).__name__, str(x)))
+        n = len(nodes)
+        ids = dict(zip(nodes, range(n)))
+        get = ids.__getitem__
+        by_order = np.fromiter(map(get, adj), np.int64, n)
+        if tie_types is None and as_of is None:
+            counts = np.fromiter(map(len, adj.values()), np.int64, n)
+            src = np.repeat(by_order, counts)
+            dst = np.fromiter(map(get, chain.from_iterable(adj.values())), np.int64, int(counts.sum()))
+        else:
+            src_l, dst_l = [], []
+            for u, nbrs in adj.items():
+                iu = get(u)
+                for v, kd in nbrs.items():
+                    for d in kd.values():
+                        if _edge_ok(d, tie_types, as_of):
+                            src_l.append(iu)
+                            dst_l.append(get(v))
+                            break
+            src, dst = np.array(src_l, np.int64), np.array(dst_l, np.int64)
+        keep = src != dst
+        src, dst = src[keep], dst[keep]
+        code = _sorted_unique(np.concatenate([src * n + dst, dst * n + src]))
+        rows = code // n
+        indices = (code - rows * n).astype(np.int32)
+        indptr = np.zeros(n + 1, np.int64)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        rank = np.empty(n, np.int64)
+        rank[by_order] = np.arange(n)
+        return cls(G, tie_types, as_of, nodes, ids, indptr, indices, rank)
 
-    def neighbours_of(self, n):
-        return self.adj.get(n, ())
+    def _nbr(self, i):
+        return self.indices[self._ptr[i]:self._ptr[i + 1]]
 
-    def edges_between(self, u, v):
-        return self.pairs.get((u, v) if u < v else (v, u), [])
+    def neighbours_of(self, n) -> list:
+        """Neighbours of node ``n`` (either direction, kept ties), sorted; [] for an unknown node."""
+        i = self.ids.get(n)
+        return [] if i is None else [self.nodes[j] for j in self._nbr(i).tolist()]
+
+    def has_tie(self, u, v) -> bool:
+        """Whether a kept edge joins ``u`` and ``v`` (either direction)."""
+        iu, iv = self.ids.get(u), self.ids.get(v)
+        if iu is None or iv is None:
+            return False
+        row = self._nbr(iu)
+        k = int(np.searchsorted(row, iv))
+        return k < len(row) and int(row[k]) == iv
+
+    def edges_between(self, u, v) -> list:
+        """``(source, target, key, data)`` of the kept edges between ``u`` and ``v``.
+
+        In the order ``G.edges(keys=True, data=True)`` reports them (the edges leaving whichever
+        of the two comes first in ``G``, then the others).
+        """
+        adj = self.G._adj
+        if u == v or u not in adj or v not in adj:
+            return []
+        first, second = (u, v) if self._rank[self.ids[u]] < self._rank[self.ids[v]] else (v, u)
+        out = [(first, second, k, d) for k, d in adj[first].get(second, {}).items()]
+        if self.G.is_directed():
+            out += [(second, first, k, d) for k, d in adj[second].get(first, {}).items()]
+        if self.tie_types is not None or self.as_of is not None:
+            out = [e for e in out if _edge_ok(e[3], self.tie_types, self.as_of)]
+        return out
 
     def pair_stats(self, u, v):
         """(frozenset of (section, quote), latest start) of the relationships between u and v (cached)."""
-        key = (u, v) if u < v else (v, u)
-        cache = self.__dict__.setdefault("_stats", {})
-        if key not in cache:
+        return self._pair_stats(self.ids[u], self.ids[v])
+
+    def _pair_stats(self, iu, iv):
+        key = (iu, iv) if iu < iv else (iv, iu)
+        hit = self._stats.get(key)
+        if hit is None:  # edges_between without its order and tuples: this runs for every candidate hop
+            u, v = self.nodes[iu], self.nodes[iv]
+            adj, tie_types, as_of = self.G._adj, self.tie_types, self.as_of
+            filtered = tie_types is not None or as_of is not None
             quotes, latest = set(), None
-            for _, _, _, d in self.pairs.get(key, ()):
-                quotes.update((e.get("section"), e.get("quote")) for e in d.get("evidence") or ())
-                st = d.get("start")
-                if st is not None and (latest is None or str(st) > latest):
-                    latest = str(st)
-            cache[key] = (frozenset(quotes), latest)
-        return cache[key]
+            for kd in ((adj[u].get(v), adj[v].get(u)) if self.G.is_directed() else (adj[u].get(v),)):
+                for d in (kd or {}).values():
+                    if filtered and not _edge_ok(d, tie_types, as_of):
+                        continue
+                    ev = d.get("evidence")
+                    if ev:
+                        quotes.update((e.get("section"), e.get("quote")) for e in ev)
+                    st = d.get("start")
+                    if st is not None and (latest is None or str(st) > latest):
+                        latest = str(st)
+            hit = self._stats[key] = (frozenset(quotes), latest)
+        return hit
+
+    @property
+    def newest(self) -> str | None:
+        if not self._newest_done:
+            newest = None
+            for u, nbrs in self.G._adj.items():
+                for v, kd in nbrs.items():
+                    if u == v:
+                        continue
+                    for d in kd.values():
+                        s = d.get("start")
+                        if s is not None and (newest is None or str(s) > newest) \
+                                and _edge_ok(d, self.tie_types, self.as_of):
+                            newest = str(s)
+            self._newest, self._newest_done = newest, True
+        return self._newest
+
+    def _gather(self, front):
+        """Neighbour ids of every id in ``front`` (with repeats)."""
+        if len(front) == 1:
+            i = int(front[0])
+            return self.indices[self._ptr[i]:self._ptr[i + 1]]
+        starts = self.indptr[front]
+        lens = self.indptr[front + 1] - starts
+        total = int(lens.sum())
+        if total == 0:
+            return self.indices[:0]
+        offs = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(total)
+        return self.indices[offs]
+
+
+def _sorted_unique(x):
+    """``np.unique(x)`` for int arrays by sort and mask (numpy 2.4's ``unique`` took 50x longer here)."""
+    x = np.sort(x)
+    if x.size:
+        x = x[np.concatenate(([True], x[1:] != x[:-1]))]
+    return x
+
+
+class _BrokerCounts:
+    """Node -> distinct BROKERS relationships (kept edges) it brokers, counted on first use."""
+
+    def __init__(self, idx):
+        self._idx, self._cache = idx, {}
+
+    def get(self, n, default=0):
+        if n not in self._cache:
+            idx = self._idx
+            adj = idx.G._adj
+            if n not in adj:
+                return default
+            rels = set()
+            directed = idx.G.is_directed()
+            for v, kd in adj[n].items():
+                if v == n or (not directed and idx._rank[idx.ids[n]] > idx._rank[idx.ids[v]]):
+                    continue  # an undirected edge counts for the end G.edges() reports first
+                for d in kd.values():
+                    if d.get("label") == "BROKERS" and d.get("directed", True) \
+                            and _edge_ok(d, idx.tie_types, idx.as_of):
+                        rels.add(d.get("rel"))
+            self._cache[n] = len(rels)
+        return self._cache[n] or default
+
+    def __getitem__(self, n):
+        return self.get(n, 0)
 
 
 def _index_for(G, index, tie_types, as_of):
@@ -201,6 +357,8 @@ def _index_for(G, index, tie_types, as_of):
         return LinkIndex.from_graph(G, tie_types, as_of)
     if tie_types is not None or as_of is not None:
         raise UsageError("pass tie_types/as_of to LinkIndex.from_graph, not with a prebuilt index")
+    if index.G is not G:
+        raise UsageError("the LinkIndex was built for another graph", hint="build it with LinkIndex.from_graph(G)")
     return index
 
 
@@ -215,62 +373,81 @@ def _check_nodes(G, *nodes):
 # Bounded path enumeration
 # ------------------------------------------------------------------------------------------
 
+def _bfs(idx: LinkIndex, src: int, limit=None, banned=None):
+    """Distances (int32 array, ``_UNSEEN`` beyond ``limit``) from node id ``src``."""
+    dist = np.full(len(idx.nodes), _UNSEEN, np.int32)
+    if banned is not None and len(banned):
+        dist[banned] = _BANNED
+    dist[src] = 0
+    front, level = np.array([src], np.int64), 0
+    while front.size and (limit is None or level < limit):
+        level += 1
+        nb = idx._gather(front)
+        nb = _sorted_unique(nb[dist[nb] == _UNSEEN])
+        dist[nb] = level
+        front = nb
+    return dist
+
+
 def _balls(idx: LinkIndex, a, b, max_len, banned):
-    """Bidirectional BFS: levels from a and from b whose radii add up to max_len."""
-    da, db = {a: 0}, {b: 0}
-    fa, fb = [a], [b]
+    """Bidirectional BFS from ids a and b: distance arrays whose radii add up to max_len.
+
+    Always grows the side whose frontier has the smaller total degree (ties: a's side).
+    Returns ``da, db, ra, rb, seen_a, seen_b`` (the ids each side reached).
+    """
+    n = len(idx.nodes)
+    da, db = np.full(n, _UNSEEN, np.int32), np.full(n, _UNSEEN, np.int32)
+    if len(banned):
+        ban = np.fromiter(banned, np.int64, len(banned))
+        da[ban] = db[ban] = _BANNED
+    da[a], db[b] = 0, 0
+    fa, fb = np.array([a], np.int64), np.array([b], np.int64)
+    seen_a, seen_b = [fa], [fb]
     ra = rb = 0
-    adj = idx.adj
-    while ra + rb < max_len and (fa or fb):
-        cost_a = sum(len(adj.get(x, ())) for x in fa) if fa else None
-        cost_b = sum(len(adj.get(x, ())) for x in fb) if fb else None
+    deg = idx.degree
+    while ra + rb < max_len and (fa.size or fb.size):
+        cost_a = int(deg[fa].sum()) if fa.size else None
+        cost_b = int(deg[fb].sum()) if fb.size else None
         grow_a = cost_b is None or (cost_a is not None and cost_a <= cost_b)
         dist, front = (da, fa) if grow_a else (db, fb)
-        nxt = []
         level = (ra if grow_a else rb) + 1
-        for x in front:
-            for y in adj.get(x, ()):
-                if y not in dist and y not in banned:
-                    dist[y] = level
-                    nxt.append(y)
+        nb = idx._gather(front)
+        nb = _sorted_unique(nb[dist[nb] == _UNSEEN])
+        dist[nb] = level
         if grow_a:
-            fa, ra = nxt, level
+            fa, ra = nb, level
+            seen_a.append(nb)
         else:
-            fb, rb = nxt, level
-    return da, db, ra, rb
+            fb, rb = nb, level
+            seen_b.append(nb)
+    return da, db, ra, rb, np.concatenate(seen_a), np.concatenate(seen_b)
 
 
 def _enumerate(idx: LinkIndex, a, b, max_len, min_len=1, exclude=(), max_candidates=1000, stop_after=None):
-    """Simple a-b paths of length min_len..max_len, shortest first, as node tuples.
+    """Simple a-b paths of length min_len..max_len, shortest first, as tuples of node ids.
 
     Stops after the first length at which at least ``stop_after`` paths were found, or when
-    ``max_candidates`` paths were found.
+    ``max_candidates`` paths were found. Within a length, paths come in depth-first order with
+    neighbours ascending, i.e. sorted by their node ids (= sorted by node IRIs).
     """
-    banned = set(exclude) - {a, b}
-    da, db, ra, rb = _balls(idx, a, b, max_len, banned)
-    # shortest distance: a node seen from both sides
-    small, large = (da, db) if len(da) <= len(db) else (db, da)
-    d = min((small[x] + large[x] for x in small if x in large), default=None)
-    if d is None or d > max_len:
+    ids = idx.ids
+    ia, ib = ids[a], ids[b]
+    banned = {ids[x] for x in exclude if x in ids} - {ia, ib}
+    da, db, ra, rb, seen_a, seen_b = _balls(idx, ia, ib, max_len, banned)
+    small, other = (seen_a, db) if len(seen_a) <= len(seen_b) else (seen_b, da)
+    both = small[other[small] < _UNSEEN]
+    if not both.size:
         return []
-    by_level: dict = defaultdict(list)
-    for x, lv in db.items():
-        by_level[lv].append(x)
-    ball_upto = {}
-    acc: list = []
-    for lv in range(rb + 1):
-        acc = acc + by_level.get(lv, [])
-        ball_upto[lv] = acc
-    adj, adjset = idx.adj, idx.adjset
+    d = int((da[both] + db[both]).min())
+    if d > max_len:
+        return []
+    indices, ptr = idx.indices, idx._ptr
     out: list = []
-
-    def lower(w):  # lower bound on dist(w, b)
-        return db.get(w, rb + 1)
 
     for ell in range(max(d, min_len), max_len + 1):
         found_before = len(out)
-        path = [a]
-        on_path = {a}
+        path = [ia]
+        on_path = {ia}
 
         def step(v, i):  # path has length i, ends at v
             if len(out) >= max_candidates:
@@ -278,24 +455,27 @@ def _enumerate(idx: LinkIndex, a, b, max_len, min_len=1, exclude=(), max_candida
             budget = ell - i - 1  # max allowed dist(w, b) for the next node w
             if budget < 0:
                 return
-            if budget <= rb:
-                pool = ball_upto[budget]
-                cand = ([w for w in pool if w in adjset.get(v, ())] if len(pool) < len(adj.get(v, ()))
-                        else [w for w in adj.get(v, ()) if db.get(w, rb + 1) <= budget])
-                if len(pool) < len(adj.get(v, ())):
-                    cand.sort()
+            nb = indices[ptr[v]:ptr[v + 1]]
+            if budget > rb:  # outside b's ball every node is at least rb + 1 <= budget away: no pruning
+                cand = nb.tolist()
+            elif budget == 1 and rb >= 1:  # next: a neighbour of b (db exact inside the ball), then b
+                for w in nb[db[nb] == 1].tolist():
+                    if w in on_path or w in banned:
+                        continue
+                    out.append((*path, w, ib))
+                    if len(out) >= max_candidates:
+                        return
+                return
             else:
-                cand = adj.get(v, ())
+                cand = nb[db[nb] <= budget].tolist()
             for w in cand:
                 if w in on_path or w in banned:
                     continue
-                if w == b:
+                if w == ib:
                     if i + 1 == ell:
-                        out.append(tuple(path) + (b,))
+                        out.append((*path, ib))
                         if len(out) >= max_candidates:
                             return
-                    continue
-                if lower(w) > budget:
                     continue
                 path.append(w)
                 on_path.add(w)
@@ -303,7 +483,7 @@ def _enumerate(idx: LinkIndex, a, b, max_len, min_len=1, exclude=(), max_candida
                 path.pop()
                 on_path.discard(w)
 
-        step(a, 0)
+        step(ia, 0)
         if len(out) >= max_candidates or (stop_after is not None and len(out) >= stop_after and len(out) > found_before):
             break
     return out
@@ -420,16 +600,17 @@ def links(G, a, b, k=5, max_len=4, tie_types=None, as_of=None, exclude=(), *, in
     def rank_key(p):  # the same order as the facts' (length, evidence, recency, nodes), computed cheaply
         quotes, latest = set(), None
         for u, v in zip(p, p[1:]):
-            q, st = idx.pair_stats(u, v)
+            q, st = idx._pair_stats(u, v)
             quotes |= q
             if st is not None and (latest is None or st > latest):
                 latest = st
-        return (len(p) - 1, -len(quotes), -_date_num(latest), list(p))
+        return (len(p) - 1, -len(quotes), -_date_num(latest), p)  # ids sort like the nodes
 
     paths.sort(key=rank_key)
     if k is not None:
         paths = paths[:k]
-    facts = [_path_facts(idx, p) for p in paths]
+    nodes = idx.nodes
+    facts = [_path_facts(idx, [nodes[i] for i in p]) for p in paths]
     for i, f in enumerate(facts, 1):
         f["rank"] = i
         f["why"] = (f"{f['length']} hop{'s' if f['length'] != 1 else ''}, {f['evidence']} evidence quote"
@@ -524,24 +705,15 @@ def introduce(G, a, to_type=None, to=None, k=10, max_len=4, *, index=None) -> li
         cls = resolve_type(G, to_type)
         targets = {n for n, d in G.nodes(data=True) if cls in (d.get("types") or [d.get("type")])}
     targets.discard(a)
-    direct = idx.adjset.get(a, frozenset())
-    # BFS from a: distance and parents (shortest-path DAG)
-    dist, parents, frontier = {a: 0}, defaultdict(list), [a]
-    for level in range(1, max_len + 1):
-        nxt = []
-        for x in frontier:
-            for y in idx.adj.get(x, ()):
-                if y not in dist:
-                    dist[y] = level
-                    nxt.append(y)
-                if dist.get(y) == level:
-                    parents[y].append(x)
-        frontier = nxt
+    ia = idx.ids[a]
+    # BFS from a; the parents of y on the shortest-path DAG are its neighbours one level closer
+    dist = _bfs(idx, ia, max_len)
     results = []
     for t in sorted(targets):
-        if t in direct or t not in dist or dist[t] < 2:
+        it = idx.ids[t]
+        if dist[it] >= _UNSEEN or dist[it] < 2:  # distance 1: already tied, no introduction needed
             continue
-        cands = [_score(idx, p) for p in _dag_paths(parents, a, t, cap=50)]
+        cands = [_score(idx, [idx.nodes[i] for i in p]) for p in _dag_paths(idx, dist, ia, it, cap=50)]
         best = min(cands, key=lambda f: (-f["score"], f["nodes"])) if cands else None
         if best:
             best.update({"target": t, "target_label": _label(G, t), "target_type": G.nodes[t].get("type")})
@@ -580,16 +752,9 @@ def why_no_introduction(G, a, to_type=None, to=None, max_len=4) -> str:
     """
     _check_nodes(G, a)
     idx = LinkIndex.from_graph(G)
-    dist = {a: 0}
-    frontier = [a]
-    while frontier:  # unbounded BFS, for the distance to suggest
-        nxt = []
-        for x in frontier:
-            for y in idx.adj.get(x, ()):
-                if y not in dist:
-                    dist[y] = dist[x] + 1
-                    nxt.append(y)
-        frontier = nxt
+    ids = idx.ids
+    levels = _bfs(idx, ids[a])  # unbounded, for the distance to suggest
+    dist = {t: int(levels[ids[t]]) for t in G if levels[ids[t]] < _UNSEEN}
 
     def via(t):
         rels = sorted({(str(d.get("rel_type")), curie(str(d.get("rel")))) for _, _, _, d in idx.edges_between(a, t)})
@@ -603,15 +768,15 @@ def why_no_introduction(G, a, to_type=None, to=None, max_len=4) -> str:
         _check_nodes(G, to)
         if to == a:
             return "the target is the entity itself"
-        if to in idx.adjset.get(a, ()):
+        if idx.has_tie(a, to):
             return f"already directly tied via {via(to)}: no introduction needed"
         if to not in dist:
             return f"no path at any length between {_label(G, a)} and {_label(G, to)} (not connected)"
         return f"no path within max length {max_len}; {further(dist[to])}"
     cls = resolve_type(G, to_type)
     targets = sorted(n for n, d in G.nodes(data=True) if n != a and cls in (d.get("types") or [d.get("type")]))
-    direct = [t for t in targets if t in idx.adjset.get(a, ())]
-    rest = [t for t in targets if t not in idx.adjset.get(a, ()) and t in dist]
+    direct = [t for t in targets if dist.get(t) == 1]
+    rest = [t for t in targets if dist.get(t, 0) > 1]
     parts = []
     if direct:
         names = ", ".join(f"{_label(G, t)} via {via(t)}" for t in direct[:3])
@@ -624,7 +789,8 @@ def why_no_introduction(G, a, to_type=None, to=None, max_len=4) -> str:
     return "; ".join(parts) or f"no entity of type {cls} besides {_label(G, a)}"
 
 
-def _dag_paths(parents, a, t, cap=50):
+def _dag_paths(idx: LinkIndex, dist, a, t, cap=50):
+    """Up to ``cap`` shortest a-t paths (node ids), walking back from t through ascending parents."""
     out = []
 
     def back(v, acc):
@@ -633,7 +799,8 @@ def _dag_paths(parents, a, t, cap=50):
         if v == a:
             out.append(tuple(reversed(acc)))
             return
-        for p in sorted(parents.get(v, ())):
+        nb = idx._nbr(v)
+        for p in nb[dist[nb] == dist[v] - 1].tolist():
             back(p, acc + [p])
 
     back(t, [t])
@@ -769,9 +936,10 @@ def brokers(G, a, b) -> list[dict]:
     """
     _check_nodes(G, a, b)
     idx = LinkIndex.from_graph(G)
-    common = (idx.adjset.get(a, frozenset()) & idx.adjset.get(b, frozenset())) - {a, b}
+    ia, ib = idx.ids[a], idx.ids[b]
+    common = set(np.intersect1d(idx._nbr(ia), idx._nbr(ib)).tolist()) - {ia, ib}
     rows = []
-    for x in common:
+    for x in map(idx.nodes.__getitem__, common):
         to_a = {d.get("rel") for s, t, _, d in idx.edges_between(x, a)
                 if s == x and d.get("label") == "BROKERS" and d.get("directed", True)}
         to_b = {d.get("rel") for s, t, _, d in idx.edges_between(x, b)
@@ -857,11 +1025,18 @@ def sector_bridges(G, sector_a, sector_b) -> list[dict]:
     if sector_a == sector_b:
         return []
     idx = LinkIndex.from_graph(G)
+    group = [G.nodes[x].get("group") for x in idx.nodes]
+    owner = np.repeat(np.arange(len(group)), idx.degree)  # row of each CSR entry
+
+    def reaches(sector):  # own group, or a neighbour's
+        own = np.fromiter((g == sector for g in group), bool, len(group))
+        return own | (np.bincount(owner, weights=own[idx.indices], minlength=len(group)) > 0)
+
+    both = reaches(sector_a) & reaches(sector_b)
     rows = []
-    for n, d in G.nodes(data=True):
-        if "Organisation" not in (d.get("types") or ()):
-            continue
-        reach = {d.get("group")} | {G.nodes[y].get("group") for y in idx.adjset.get(n, ())}
-        if sector_a in reach and sector_b in reach:
+    for i in np.flatnonzero(both).tolist():
+        n = idx.nodes[i]
+        d = G.nodes[n]
+        if "Organisation" in (d.get("types") or ()):
             rows.append({"organisation": n, "organisation_label": d.get("label", n), "group": d.get("group")})
     return sorted(rows, key=lambda r: r["organisation"])
