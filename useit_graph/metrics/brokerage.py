@@ -48,7 +48,8 @@ import numpy as np
 from useit_graph.metrics._igraph import check_nodes
 from useit_graph.metrics.blocks import partition
 
-__all__ = ["ROLES", "Brokerage", "brokerage", "brokerage_roles", "brokerage_method", "brokerage_digraph"]
+__all__ = ["ROLES", "Brokerage", "brokerage", "brokerage_roles", "brokerage_method", "brokerage_digraph",
+           "BrokerageArrays", "brokerage_arrays"]
 
 #: Role labels in ``sna::brokerage`` order.
 ROLES = ("w_I", "w_O", "b_IO", "b_OI", "b_O", "t")
@@ -498,3 +499,153 @@ def brokerage(G, group="group"):
         sizes=sizes,
         density=d,
     )
+
+
+@dataclass(frozen=True)
+class BrokerageArrays:
+    """Result of :func:`brokerage_arrays`: :class:`Brokerage` as arrays over nodes ``0 .. n-1``.
+
+    Attributes
+    ----------
+    raw : int64 array, shape (n, 6)
+        Counts per role, columns in :data:`ROLES` order (``raw_nli``).
+    z : float array, shape (n, 6), or None
+        z-scores (``z_nli``); ``None`` with fewer than 3 nodes.
+    gli : dict or None
+        ``{"raw": {role: int}, "exp": {...}, "sd": {...}, "z": {...}}`` for the whole graph.
+    density : float or None
+    """
+
+    raw: np.ndarray
+    z: np.ndarray | None
+    gli: dict | None
+    density: float | None
+
+
+def _role_codes(ga, gb, gc):
+    """Index in :data:`ROLES` of the role of 2-paths a -> b -> c with groups ga, gb, gc (arrays)."""
+    return np.where(ga == gb, np.where(gb == gc, 0, 2), np.where(gb == gc, 3, np.where(ga == gc, 1, 4)))
+
+
+def _r_ratio(x, y):
+    """x / y elementwise with R's semantics: 0/0 = nan, x/0 = +-inf (see :func:`_ratio`)."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = x / np.where(y != 0, y, 1.0)
+    return np.where(y != 0, q, np.where((x == 0) | np.isnan(x), np.nan, np.copysign(np.inf, x)))
+
+
+def _open_counts(n, u, v, coded, keys):
+    """Role counts of all 2-paths a -> b -> c (a != c) per broker b, closed ones included."""
+    from useit_graph.metrics._arrays import lookup
+
+    K = int(coded.max()) + 1
+    arcs = len(keys)
+    gu, gv = coded[u], coded[v]
+    tin = np.bincount(v * K + gu, minlength=n * K).reshape(n, K)
+    tout = np.bincount(u * K + gv, minlength=n * K).reshape(n, K)
+    rec = lookup(keys, v * n + u) >= 0
+    recip = np.bincount(v[rec] * K + gu[rec], minlength=n * K).reshape(n, K)
+    rows = np.arange(n)
+    n_in, n_out = tin.sum(axis=1), tout.sum(axis=1)
+    in_b, out_b, rec_b = tin[rows, coded], tout[rows, coded], recip[rows, coded]
+    same_other = (tin * tout - recip).sum(axis=1) - (in_b * out_b - rec_b)
+    raw = np.zeros((n, 6), dtype=np.int64)
+    raw[:, 0] = in_b * out_b - rec_b
+    raw[:, 1] = same_other
+    raw[:, 2] = in_b * (n_out - out_b)
+    raw[:, 3] = (n_in - in_b) * out_b
+    raw[:, 4] = (n_in - in_b) * (n_out - out_b) - same_other - (recip.sum(axis=1) - rec_b)
+    return raw
+
+
+_ORIENTATIONS = ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))
+
+
+def _closed_counts(n, coded, tri, has):
+    """Closed 2-paths a -> b -> c with a -> c, per broker b and role, from undirected triangles.
+
+    `has[(i, j)]` says, per triangle, whether the arc from its i-th to its j-th vertex exists.
+    """
+    closed = np.zeros(n * 5, dtype=np.int64)
+    for ia, ib, ic in _ORIENTATIONS:
+        hit = has[(ia, ib)] & has[(ib, ic)] & has[(ia, ic)]
+        if hit.any():
+            a, b, c = tri[hit, ia], tri[hit, ib], tri[hit, ic]
+            closed += np.bincount(b * 5 + _role_codes(coded[a], coded[b], coded[c]), minlength=n * 5)
+    return closed.reshape(n, 5)
+
+
+def _finish(raw, coded, n, arcs):
+    """Totals, sna's expectations and z-scores for counts `raw` (columns w_I .. b_O filled)."""
+    raw[:, 5] = raw[:, :5].sum(axis=1)
+    K = int(coded.max()) + 1
+    sizes = np.bincount(coded, minlength=K).astype(float)
+    d = arcs / (n * (n - 1))
+    gexp, gvar = _group_moments(sizes, float(n), d)
+    exp_grp = np.asarray(gexp, dtype=float)
+    sd_grp = np.sqrt(np.where(np.asarray(gvar) >= 0, gvar, np.nan))
+    z = _r_ratio(raw - exp_grp[coded], sd_grp[coded])
+    raw_gli = {r: int(raw[:, j].sum()) for j, r in enumerate(ROLES)}
+    eall, vall = _global_moments(sizes, float(n), d)
+    exp_gli = dict(zip(ROLES, eall))
+    sd_gli = {r: _sqrt(x) for r, x in zip(ROLES, vall)}
+    z_gli = {r: _ratio(raw_gli[r] - exp_gli[r], sd_gli[r]) for r in ROLES}
+    return BrokerageArrays(raw, z, {"raw": raw_gli, "exp": exp_gli, "sd": sd_gli, "z": z_gli}, d)
+
+
+def brokerage_arrays(n, u, v, coded, triangles=None):
+    r"""Gould-Fernandez brokerage on arcs given as arrays: the numbers of :func:`brokerage`.
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    u, v : int arrays
+        Arcs u -> v (loops and repeats are dropped).
+    coded : int array
+        Group code of each node, ``0 .. K-1``, numbered in order of first appearance (the order
+        of :class:`Brokerage`'s ``sizes``).
+    triangles : int array (T, 3), optional
+        Triangles of the undirected graph underlying the arcs, or a superset (triangles of a
+        larger graph on the same nodes are fine: those with a missing side are ignored). Listed
+        with python-igraph when not given.
+
+    Returns
+    -------
+    BrokerageArrays
+
+    Notes
+    -----
+    The counts follow :func:`brokerage_roles`' ``"aggregate"`` path with arrays: per broker b,
+    in- and out-neighbours tallied by group (``numpy.bincount``) give every 2-path a -> b -> c
+    by role, minus a == c; the closed 2-paths (a -> c exists) are the directed triangles, found
+    from the undirected triangles (6 orientations each). O(m + T). Expectations, variances and
+    z-scores are sna's, from the same ``_group_moments`` and ``_global_moments``.
+    """
+    from useit_graph.metrics._arrays import lookup, simple_pairs, unique_sorted
+    from useit_graph.metrics._arrays import triangles as list_triangles
+
+    u = np.asarray(u, dtype=np.int64)
+    v = np.asarray(v, dtype=np.int64)
+    coded = np.asarray(coded, dtype=np.int64)
+    keep = u != v
+    keys = unique_sorted(u[keep] * n + v[keep])
+    u, v = (keys // n, keys % n) if n else (keys, keys)
+    arcs = len(keys)
+    if n < 3:
+        return BrokerageArrays(np.zeros((n, 6), dtype=np.int64), None, None, None)
+    raw = _open_counts(n, u, v, coded, keys)
+    if arcs:
+        if triangles is None:
+            ea, eb, _w, _inv = simple_pairs(n, u, v)
+            triangles, _ids = list_triangles(n, ea, eb)
+        tri = np.asarray(triangles, dtype=np.int64).reshape(-1, 3)
+        if len(tri):
+            def arc(i, j):
+                return lookup(keys, tri[:, i] * n + tri[:, j]) >= 0
+
+            has = {(i, j): arc(i, j) for i in range(3) for j in range(3) if i != j}
+            raw[:, :5] -= _closed_counts(n, coded, tri, has)
+    return _finish(raw, coded, n, arcs)

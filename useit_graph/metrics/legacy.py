@@ -54,6 +54,7 @@ __all__ = [
     "broker_dependence",
     "legacy_apparatus",
     "legacy_scenarios",
+    "scenario_plan",
 ]
 
 #: Node types that make up the programme's own apparatus.
@@ -311,14 +312,37 @@ def legacy_scenarios(G, end=None) -> list:
         ``before``, ``after``, ``delta``, ``lost_macro``, ``lost_anchor``, ``removed_micro``).
     """
     apparatus = legacy_apparatus(G)
-    scenarios = [
-        ("remove programme teams, programme and work packages", dict()),
-        ("1 and every broker of a Brokerage relationship below the macro tier", dict(remove=apparatus)),
-        ("2 and the ties among parties those brokers brought together",
-         dict(remove=apparatus, drop_brokered_ties=True)),
+    out = []
+    for i, text, remove, drop, use_end in scenario_plan(end):
+        kw = {} if remove == "programme" else {"remove": apparatus}
+        if drop:
+            kw["drop_brokered_ties"] = True
+        if use_end:
+            kw["end"] = end
+        out.append({"scenario": i, "description": text, **broker_dependence(G, **kw)})
+    return out
+
+
+def scenario_plan(end=None) -> list:
+    """What each scenario of :func:`legacy_scenarios` does, as plain data.
+
+    Returns
+    -------
+    list of tuple
+        ``(number, description, remove, drop_brokered_ties, use_end)`` with `remove` either
+        ``"programme"`` (:func:`programme_nodes`) or ``"apparatus"`` (:func:`legacy_apparatus`);
+        the fourth scenario only when `end` is given.
+
+    Examples
+    --------
+    >>> [(i, remove, drop, use_end) for i, _text, remove, drop, use_end in scenario_plan("2019-12-31")]
+    [(1, 'programme', False, False), (2, 'apparatus', False, False), (3, 'apparatus', True, False), (4, 'apparatus', True, True)]
+    """
+    plan = [
+        (1, "remove programme teams, programme and work packages", "programme", False, False),
+        (2, "1 and every broker of a Brokerage relationship below the macro tier", "apparatus", False, False),
+        (3, "2 and the ties among parties those brokers brought together", "apparatus", True, False),
     ]
     if end is not None:
-        scenarios.append((f"3 and every tie ending on or before {_iso(end)}",
-                          dict(remove=apparatus, drop_brokered_ties=True, end=end)))
-    return [{"scenario": i, "description": text, **broker_dependence(G, **kw)}
-            for i, (text, kw) in enumerate(scenarios, start=1)]
+        plan.append((4, f"3 and every tie ending on or before {_iso(end)}", "apparatus", True, True))
+    return plan
