@@ -24,11 +24,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from useit_graph.metrics.legacy import legacy_scenarios
 from useit_graph.metrics.outcomes import OUTCOMES, outcome_rows
-from useit_graph.metrics.reach import reach_summary
 from useit_graph.metrics.ties import TIE_LABELS, tie_counts
-from useit_graph.project import simple_graph
 
 __all__ = ["Table", "Figure", "Section", "Report", "build_report", "write_report", "render_markdown",
            "render_html"]
@@ -117,8 +114,11 @@ def _name(G, v) -> str:
     return str(d.get("label") or v)
 
 
-def _has(G, attr):
-    return [v for v, x in G.nodes(data=attr) if x is not None]
+def _context(G, **options):
+    """The shared views of one snapshot (:class:`useit_graph.metrics.suite.MetricContext`)."""
+    from useit_graph.metrics.suite import MetricContext
+
+    return MetricContext(G, **options)
 
 
 # ------------------------------------------------------------------------------------------
@@ -242,14 +242,12 @@ def _ties_section(G_b, G_e, dates):
     return Section("ties", "Tie-type composition", paras, (table,), (fig,))
 
 
-def _brokerage_section(G_e, partition="tier"):
-    from useit_graph.metrics.brokerage import brokerage, brokerage_digraph
+def _brokerage_section(G_e, partition="tier", ctx=None):
     from useit_graph.metrics.tables import partition_attribute
 
     attr = partition_attribute(partition)
-    D = brokerage_digraph(G_e)
-    keep = _has(D, attr)
-    D = D.subgraph(keep).copy()
+    ctx = ctx or _context(G_e)
+    part = ctx.restricted(attr)
     paras = ["Gould & Fernandez (1989) roles on the end snapshot as a directed graph (undirected ties "
              f"as two arcs, parallel ties merged), partition by {partition}; counts, expectations and z-scores "
              "follow R sna::brokerage (see docs/measures.md). A node brokers the ordered pair (a, c) "
@@ -260,67 +258,65 @@ def _brokerage_section(G_e, partition="tier"):
              "another relationship still closes the triad. So the counts credit recorded brokers for "
              "what the record says they did; they cannot tell whether a and c later dealt directly "
              "without the broker unless the data record that tie."]
-    if D.number_of_nodes() < 3:
+    if len(part.kept) < 3:
         paras.append(f"Fewer than three nodes with a {partition}: brokerage not computed.")
         return Section("brokerage", "Brokerage roles", tuple(paras))
-    res = brokerage(D, group=attr)
-    ranked = sorted(res.raw_nli, key=lambda v: (-res.raw_nli[v]["t"], _name(D, v), str(v)))
-    ranked = [v for v in ranked if res.raw_nli[v]["t"] > 0][:TOP]
+    res = ctx.brokerage(attr)
+    nodes = ctx.base.nodes
+    kept = [nodes[i] for i in part.kept.tolist()]
+    raw, z = res.raw.tolist(), res.z.tolist()
+    order = {k: j for j, k in enumerate(("w_I", "w_O", "b_IO", "b_OI", "b_O", "t"))}
+    ranked = sorted(range(len(kept)), key=lambda i: (-raw[i][5], _name(G_e, kept[i]), str(kept[i])))
+    ranked = [i for i in ranked if raw[i][5] > 0][:TOP]
     rows = tuple(
-        (_name(D, v), D.nodes[v].get(attr), *(res.raw_nli[v][k] for k, _r in _ROLE_NAMES),
-         res.raw_nli[v]["t"], res.z_nli[v]["t"])
-        for v in ranked)
-    whole = tuple((role, res.raw_gli[k], res.exp_gli[k], res.z_gli[k]) for k, role in _ROLE_NAMES) + \
-        (("total", res.raw_gli["t"], res.exp_gli["t"], res.z_gli["t"]),)
+        (_name(G_e, kept[i]), G_e.nodes[kept[i]].get(attr), *(raw[i][order[k]] for k, _r in _ROLE_NAMES),
+         raw[i][5], z[i][5])
+        for i in ranked)
+    g = res.gli
+    whole = tuple((role, g["raw"][k], g["exp"][k], g["z"][k]) for k, role in _ROLE_NAMES) + \
+        (("total", g["raw"]["t"], g["exp"]["t"], g["z"]["t"]),)
+    sizes = {}
+    for c in part.coded.tolist():
+        sizes[part.labels[c]] = sizes.get(part.labels[c], 0) + 1
     tables = (
         Table(f"Top {TOP} brokers by total brokered pairs", ("node", partition) + tuple(r for _k, r in _ROLE_NAMES)
               + ("total", "z (total)"), rows),
         Table("Whole network: observed and expected role counts", ("role", "observed", "expected", "z"), whole,
               note=f"Density {_fmt(res.density)}; groups: "
-                   + ", ".join(f"{g} ({n})" for g, n in sorted(res.sizes.items()))),
+                   + ", ".join(f"{g} ({n})" for g, n in sorted(sizes.items()))),
     )
     figs = (Figure("brokerage-roles", "Brokerage roles of the top brokers (end snapshot)",
                    "Stacked bars of coordinator, itinerant, representative, gatekeeper and liaison counts",
                    _roles_chart([(r[0], r[1], *r[2:7]) for r in rows], partition)),) if rows else ()
-    if len(keep) < G_e.number_of_nodes():
-        paras.append(f"{G_e.number_of_nodes() - len(keep)} node(s) without a {partition} are left out.")
+    if part.left_out:
+        paras.append(f"{part.left_out} node(s) without a {partition} are left out.")
     return Section("brokerage", "Brokerage roles", tuple(paras), tables, figs)
 
 
-def _block_section(G_e):
-    from useit_graph.metrics.blocks import attribute_assortativity, block_density
-
-    H = simple_graph(G_e)
+def _block_section(G_e, ctx=None):
+    ctx = ctx or _context(G_e)
     mats, tables, paras = [], [], []
     paras.append("Block density (image) matrix of the end snapshot as an undirected simple graph: ties "
                  "between two blocks divided by the possible pairs (White, Boorman & Breiger 1976). "
                  "Newman's attribute assortativity summarises the same partition (-1 to 1).")
     for attr, title in (("tier", "by tier"), ("group", "by sector / group")):
-        sub = H.subgraph(_has(H, attr)).copy()
-        if sub.number_of_nodes() == 0:
+        part = ctx.restricted(attr)
+        if len(part.kept) == 0:
             continue
-        dens = block_density(sub, group=attr)
+        dens = ctx.block_density(attr)
         order = sorted(dens, key=lambda g: ({"micro": 0, "intermediary": 1, "macro": 2}.get(g, 3), str(g)))
         mats.append((title, order, dens))
-        try:
-            assort = attribute_assortativity(sub, group=attr) if sub.number_of_edges() else math.nan
-        except (ValueError, ZeroDivisionError):
-            assort = math.nan
+        assort = ctx.assortativity(attr)
         tables.append(Table(f"Block densities {title}", ("block",) + tuple(order),
                             tuple((a, *(dens[a][b] for b in order)) for a in order),
-                            note=f"assortativity {_fmt(assort)}; {sub.number_of_nodes()} nodes with a {attr}"))
+                            note=f"assortativity {_fmt(assort)}; {len(part.kept)} nodes with a {attr}"))
     figs = (Figure("block-density", "Block density matrices (end snapshot)",
                    "Heat maps of tie density between tiers and between sectors", _block_chart(mats)),) if mats else ()
     return Section("blocks", "Block density matrices", tuple(paras), tuple(tables), figs)
 
 
-def _holes_section(G_e, holes="undirected", weighted=False):
-    from useit_graph.metrics.structural_holes import constraint, effective_size, efficiency, hierarchy
-    from useit_graph.project import simple_digraph
-
-    H = simple_graph(G_e)
-    S = simple_digraph(G_e) if holes == "directed" else H
-    w = "weight" if weighted else None
+def _holes_section(G_e, holes="undirected", weighted=False, ctx=None):
+    ctx = ctx or _context(G_e, holes=holes, weighted=weighted)
     view = ("a directed simple graph (undirected ties as two arcs)" if holes == "directed"
             else "an undirected simple graph")
     strength = ("weighted by the number of relationships behind each tie" if weighted else "unweighted")
@@ -329,57 +325,64 @@ def _holes_section(G_e, holes="undirected", weighted=False):
              "constraint (how much a node's contacts are tied to each other; lower means more "
              "brokerage opportunity) and hierarchy (how far the constraint is concentrated on one "
              "contact). Top nodes by effective size.",)
-    if H.number_of_edges() == 0:
+    if len(ctx.simple.ea) == 0:
         return Section("holes", "Structural holes", paras)
-    es, ef, co, hi = (f(S, weight=w) for f in (effective_size, efficiency, constraint, hierarchy))
-    ranked = sorted((v for v in S if not math.isnan(es[v])), key=lambda v: (-es[v], co[v], _name(S, v), str(v)))
-    rows = tuple((_name(S, v), S.nodes[v].get("type"), S.nodes[v].get("tier"), H.degree(v), es[v], ef[v], co[v],
-                  hi[v]) for v in ranked[:TOP])
+    arrays = ctx.holes_arrays()
+    es, ef, co, hi = (arrays[k].tolist() for k in ("effective_size", "efficiency", "constraint", "hierarchy"))
+    nodes, data, deg = ctx.base.nodes, ctx.base.data, ctx.simple.degree.tolist()
+    ranked = sorted((i for i in range(len(nodes)) if not math.isnan(es[i])),
+                    key=lambda i: (-es[i], co[i], _name(G_e, nodes[i]), str(nodes[i])))
+    rows = tuple((_name(G_e, nodes[i]), data[i].get("type"), data[i].get("tier"), deg[i], es[i], ef[i], co[i],
+                  hi[i]) for i in ranked[:TOP])
     return Section("holes", "Structural holes", paras, (Table(
         f"Top {TOP} nodes by effective size", ("node", "type", "tier", "contacts", "effective size",
                                                 "efficiency", "constraint", "hierarchy"), rows),))
 
 
-def _communities_section(G_e):
-    from useit_graph.metrics.communities import bridging_edges, louvain_communities, modularity
-
-    H = simple_graph(G_e)
-    H = H.subgraph([v for v in H if H.degree(v) > 0]).copy()
+def _communities_section(G_e, ctx=None):
+    ctx = ctx or _context(G_e)
     paras = ["Louvain communities (Blondel et al. 2008; python-igraph, seed 0) of the end snapshot as an "
              "undirected weighted graph, isolated nodes left out; bridging edges join two communities."]
-    if H.number_of_edges() == 0:
+    s = ctx.simple
+    if len(s.ea) == 0:
         return Section("communities", "Communities", tuple(paras))
-    comms = louvain_communities(H, weight="weight", seed=0)
-    q = modularity(H, comms, weight="weight")
-    bridges = bridging_edges(H, comms)
-    paras.append(f"{len(comms)} communities, modularity {_fmt(q)}, {len(bridges)} of {H.number_of_edges()} "
-                 "ties bridge two communities.")
+    comms = ctx.communities()
+    nodes, data, deg = ctx.base.nodes, ctx.base.data, s.degree.tolist()
+    ends = (comms.of[s.ea][comms.bridges], comms.of[s.eb][comms.bridges])
+    per = [0] * len(comms.members)
+    for a, b in zip(*(x.tolist() for x in ends)):
+        per[a] += 1
+        per[b] += 1
+    paras.append(f"{len(comms.members)} communities, modularity {_fmt(comms.modularity)}, "
+                 f"{int(comms.bridges.sum())} of {len(s.ea)} ties bridge two communities.")
     rows = []
-    for i, c in enumerate(comms):
-        members = sorted(c, key=lambda v: (-H.degree(v), _name(H, v), str(v)))
+    for i, c in enumerate(comms.members):
+        c = c.tolist()
+        members = sorted(c, key=lambda j: (-deg[j], _name(G_e, nodes[j]), str(nodes[j])))
         tiers: dict = {}
         groups: dict = {}
-        for v in c:
-            t = H.nodes[v].get("tier") or "(none)"
+        for j in c:
+            t = data[j].get("tier") or "(none)"
             tiers[t] = tiers.get(t, 0) + 1
-            g = H.nodes[v].get("group") or "(none)"
+            g = data[j].get("group") or "(none)"
             groups[g] = groups.get(g, 0) + 1
         top_group = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        rows.append((i + 1, len(c), "; ".join(_name(H, v) for v in members[:3]),
+        rows.append((i + 1, len(c), "; ".join(_name(G_e, nodes[j]) for j in members[:3]),
                      ", ".join(f"{t} {n}" for t, n in sorted(tiers.items())), f"{top_group[0]} ({top_group[1]})",
-                     sum(1 for b in bridges if i in (b[2], b[3]))))
+                     per[i]))
     return Section("communities", "Communities", tuple(paras), (Table(
         "Communities, largest first", ("community", "size", "best-connected members", "tiers",
                                        "largest group", "bridging ties"), tuple(rows)),))
 
 
-def _reach_section(G_b, G_e, dates, end_date):
-    rb, re_ = reach_summary(G_b), reach_summary(G_e)
+def _reach_section(G_b, G_e, dates, end_date, ctx=None):
+    ctx = ctx or _context(G_e)
+    rb, re_ = _context(G_b).reach_summary(), ctx.reach_summary()
     keys = ("micro_assets", "reach_macro", "share_reach_macro", "mean_distance_macro", "direct_macro",
             "reach_anchor", "share_reach_anchor", "mean_distance_anchor")
     reach_rows = tuple((k, rb[k], re_[k], _sub(re_[k], rb[k])) for k in keys)
     rows, lost_rows, removed_notes = [], [], []
-    for r in legacy_scenarios(G_e, end=end_date):
+    for r in ctx.legacy(end_date):
         i, b, a = r["scenario"], r["before"], r["after"]
         rows.append((i, r["description"], len(r["removed"]), r["ties_ended"] + r["ties_brokered_dropped"],
                      b["linking_ties"], a["linking_ties"], b["share_linking"], a["share_linking"],
@@ -555,14 +558,15 @@ def build_report(G_baseline, G_end, *, baseline=None, end=None, labels=None,
     since = G_baseline.graph.get("as_of") or (baseline if baseline != "baseline" else None)
     end_date = G_end.graph.get("as_of") or (end if end != "end" else None)
     headline, _rows = _headline(G_baseline, G_end, since, labels, dates)
+    ctx = _context(G_end, partition=partition, holes=holes, weighted=weighted)  # views of G_end, built once
     sections = (
         headline,
         _ties_section(G_baseline, G_end, dates),
-        _brokerage_section(G_end, partition),
-        _block_section(G_end),
-        _holes_section(G_end, holes, weighted),
-        _communities_section(G_end),
-        _reach_section(G_baseline, G_end, dates, end_date),
+        _brokerage_section(G_end, partition, ctx),
+        _block_section(G_end, ctx),
+        _holes_section(G_end, holes, weighted, ctx),
+        _communities_section(G_end, ctx),
+        _reach_section(G_baseline, G_end, dates, end_date, ctx),
         _methods_section(partition, holes, weighted),
         _coverage_section(G_baseline, G_end),
     )

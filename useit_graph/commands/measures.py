@@ -66,7 +66,19 @@ def _table(counts, key_name):
               help="Structural holes weighted by the number of relationships behind each tie.")
 @click.option("--permutations", type=click.IntRange(1), default=1000, show_default=True,
               help="Label permutations for the E-I tests.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the E-I permutations.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the E-I permutations and, above --exact-max-nodes, of the centrality pivots.")
+@click.option("--exact-max-nodes", type=click.IntRange(0), default=5000, show_default=True,
+              help="Exact betweenness and closeness up to this many nodes; above it both are sampled from "
+                   "pivots, with error bounds in the network row (docs/measures.md, scale policy).")
+@click.option("--betweenness-k", type=click.IntRange(2), default=100, show_default=True,
+              help="Pivots for sampled betweenness above --exact-max-nodes.")
+@click.option("--closeness-k", type=click.IntRange(0), default=None,
+              help="Pivots per component for sampled closeness above --exact-max-nodes (default: "
+                   "--betweenness-k; 0 skips closeness there).")
+@click.option("--exact", is_flag=True,
+              help="No sampling at any size: exact betweenness and closeness, and every requested E-I "
+                   "permutation (at 10^5 nodes exact betweenness takes hours).")
 @click.option("--work-package", "work_package", multiple=True,
               help="Keep relationships of this work package (IRI, local name or notation). Repeatable.")
 @click.option("--place", multiple=True, help="Keep relationships in this place (IRI or local name). Repeatable.")
@@ -76,8 +88,8 @@ def _table(counts, key_name):
               help="With a filter, keep actors that have no kept tie (dropped by default).")
 @output_options(default="table")
 @data_options
-def metrics(level, as_of, partition, holes, weighted, permutations, seed, work_package, place, rel_type,
-            keep_isolates, fmt, output, ctx_data):
+def metrics(level, as_of, partition, holes, weighted, permutations, seed, exact_max_nodes, betweenness_k,
+            closeness_k, exact, work_package, place, rel_type, keep_isolates, fmt, output, ctx_data):
     """Print social-capital measures: tie types, centrality, structural holes, E-I, brokerage, reach.
 
     Node level: ties by type, bridging share, E-I index with its permutation p, Blau and IQV,
@@ -89,6 +101,11 @@ def metrics(level, as_of, partition, holes, weighted, permutations, seed, work_p
     views (--work-package, --place, --rel-type) drop actors with no kept tie unless
     --keep-isolates. Definitions: docs/measures.md.
 
+    Scale policy: above --exact-max-nodes nodes betweenness and closeness are sampled from pivots,
+    and above 2e8 ties x permutations the E-I tests run fewer permutations (at least 100); the
+    network row says what was done (betweenness_method, closeness_method, their k and error
+    bounds, ei_permutations). --exact turns the policy off.
+
     \b
     Examples:
       useit metrics
@@ -99,34 +116,23 @@ def metrics(level, as_of, partition, holes, weighted, permutations, seed, work_p
       useit metrics --level blocks --partition sector
       useit metrics --level tier --as-of 2017-06-30
       useit metrics --level network --work-package WP5 --rel-type Funding
+      useit metrics --level node --betweenness-k 500 --closeness-k 0
     """
-    from ..metrics import tables
+    from ..metrics.suite import MetricContext
     from ..metrics.ties import tier_tie_counts, work_package_tie_counts
 
     G = ctx_data.graph(**_filters(as_of, work_package, place, rel_type, keep_isolates))
-    opts = dict(partition=partition)
-    perm = dict(n_permutations=permutations, seed=seed)
-    holes_opts = dict(holes=holes, weighted=weighted)
     if level in ("node", "network", "group", "blocks", "brokerage"):
         _left_out(G, partition)
-    if level == "node":
-        rows = tables.node_table(G, **opts, **holes_opts, **perm)
-    elif level == "network":
-        rows = [tables.network_row(G, **opts, **holes_opts, **perm)]
-    elif level == "tier":
+    if level == "tier":
         rows = _table(tier_tie_counts(G), "tier")
     elif level == "work-package":
         rows = _table(work_package_tie_counts(G), "work_package")
-    elif level == "group":
-        rows = tables.group_table(G, **opts, **perm)
-    elif level == "blocks":
-        rows = tables.block_table(G, **opts)
-    elif level == "communities":
-        rows = tables.community_table(G)
-    elif level == "brokerage":
-        rows = tables.brokerage_table(G, **opts)
     else:
-        rows = tables.legacy_table(G)
+        scale = dict(exact_max_nodes=None, ei_work=None) if exact else dict(exact_max_nodes=exact_max_nodes)
+        context = MetricContext(G, partition=partition, holes=holes, weighted=weighted, n_permutations=permutations,
+                                seed=seed, betweenness_k=betweenness_k, closeness_k=closeness_k, **scale)
+        rows = context.table(level)
     emit(rows, fmt, output)
 
 

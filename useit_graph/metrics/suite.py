@@ -703,7 +703,7 @@ class MetricContext:
         row[f"ei_p_greater_{p}"] = float(net.get("p_greater", math.nan))
         row[f"ei_p_less_{p}"] = float(net.get("p_less", math.nan))
         row[f"ei_p_{p}"] = float(net.get("p_value", math.nan))
-        row[f"assortativity_{p}"] = self._assortativity(part)
+        row[f"assortativity_{p}"] = self.assortativity()
         bridge, blau, q = self.heterogeneity()
         row[f"mean_blau_{p}"] = _mean(blau.tolist())
         row[f"mean_iqv_{p}"] = _mean(q.tolist())
@@ -728,8 +728,9 @@ class MetricContext:
         row["ei_permutations"] = self.permutations(part) if len(part.pairs) else None
         return row
 
-    def _assortativity(self, part):
+    def assortativity(self, attr=None):
         """Newman's attribute assortativity of the restricted simple view (networkx's formula)."""
+        part = self.restricted(attr)
         if len(part.pairs) == 0:
             return math.nan
         s = self.simple
