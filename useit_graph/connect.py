@@ -597,14 +597,18 @@ def links(G, a, b, k=5, max_len=4, tie_types=None, as_of=None, exclude=(), *, in
     idx = _index_for(G, index, tie_types, as_of)
     paths = _enumerate(idx, a, b, max_len, 1, exclude, max_candidates, stop_after=k)
 
+    stats, pair_stats, day = idx._stats, idx._pair_stats, {}
+
     def rank_key(p):  # the same order as the facts' (length, evidence, recency, nodes), computed cheaply
         quotes, latest = set(), None
         for u, v in zip(p, p[1:]):
-            q, st = idx._pair_stats(u, v)
+            q, st = stats.get((u, v) if u < v else (v, u)) or pair_stats(u, v)
             quotes |= q
             if st is not None and (latest is None or st > latest):
                 latest = st
-        return (len(p) - 1, -len(quotes), -_date_num(latest), p)  # ids sort like the nodes
+        if latest not in day:
+            day[latest] = _date_num(latest)
+        return (len(p) - 1, -len(quotes), -day[latest], p)  # ids sort like the nodes
 
     paths.sort(key=rank_key)
     if k is not None:
