@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import UseitGraphError
 from ._common import data_options, echo_err, emit
 
 _URI_OPTION = click.option("--neo4j-uri", "uri", envvar="NEO4J_URI", default=None,
@@ -74,28 +75,36 @@ def load(wipe, with_metrics, batch_size, dataset_id, uri, ctx_data):
 
     from ..store import neo4j as store
 
-    dsid = _dataset_id(ctx_data, dataset_id)
-    G = ctx_data.graph()
-    rows = store.build_rows(ctx_data.source(), dataset_id=dsid, graph=G)
-    with store.connect(uri=uri) as conn:
-        if not wipe:
-            for state in store.half_loaded(conn, dsid):
-                echo_err(f"completing an interrupted load: {store.half_loaded_message(state)}")
-        started = time.perf_counter()
-        with Progress(TextColumn("[bold]neo4j load"), BarColumn(), MofNCompleteColumn(),
-                      TextColumn("{task.fields[rate]} rows/s"), TimeElapsedColumn(),
-                      transient=False, console=None, redirect_stdout=False) as bar:
-            task = bar.add_task("load", total=len(rows), rate="-")
+    stage = "before anything was written to Neo4j; nothing to complete"
+    try:
+        dsid = _dataset_id(ctx_data, dataset_id)
+        G = ctx_data.graph()
+        rows = store.build_rows(ctx_data.source(), dataset_id=dsid, graph=G)
+        with store.connect(uri=uri) as conn:
+            if not wipe:
+                for state in store.half_loaded(conn, dsid):
+                    echo_err(f"completing an interrupted load: {store.half_loaded_message(state)}")
+            started = time.perf_counter()
+            with Progress(TextColumn("[bold]neo4j load"), BarColumn(), MofNCompleteColumn(),
+                          TextColumn("{task.fields[rate]} rows/s"), TimeElapsedColumn(),
+                          transient=False, console=None, redirect_stdout=False) as bar:
+                task = bar.add_task("load", total=len(rows), rate="-")
 
-            def progress(done, total):
-                rate = done / max(time.perf_counter() - started, 1e-9)
-                bar.update(task, completed=done, rate=f"{rate:,.0f}")
+                def progress(done, total):
+                    rate = done / max(time.perf_counter() - started, 1e-9)
+                    bar.update(task, completed=done, rate=f"{rate:,.0f}")
 
-            result = store.load(conn, rows, batch_size=batch_size, progress=progress, wipe=wipe)
-        seconds = time.perf_counter() - started
-        if with_metrics:
-            result["metrics_nodes"] = store.write_metrics(conn, store.compute_metrics(G),
-                                                          batch_size=batch_size)
+                result = store.load(conn, rows, batch_size=batch_size, progress=progress, wipe=wipe)
+            stage = ("after the load completed, while writing the --with-metrics properties; re-run "
+                     "the same command to write them") if with_metrics else "after the load completed"
+            seconds = time.perf_counter() - started
+            if with_metrics:
+                result["metrics_nodes"] = store.write_metrics(conn, store.compute_metrics(G),
+                                                              batch_size=batch_size)
+    except KeyboardInterrupt:  # store.load turns Ctrl-C during the load into LoadInterrupted
+        err = UseitGraphError(f"useit neo4j load was interrupted (Ctrl-C) {stage}")
+        err.exit_code = 130
+        raise err from None
     rels = result["links"] + result["edges"]
     echo_err(f"dataset {dsid!r}: {result['nodes']} nodes, {rels} relationships in {seconds:.1f} s "
              f"({rels / max(seconds, 1e-9):,.0f} relationships/s, batch size {batch_size})"

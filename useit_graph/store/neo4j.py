@@ -133,6 +133,9 @@ class Connection:
     database: str = DEFAULT_DATABASE
     uri: str = DEFAULT_URI
     user: str = DEFAULT_USER
+    #: Opens a second driver with the same settings (used after Ctrl-C, when a pooled connection
+    #: may be stuck mid-message); None for a Connection built by hand.
+    reopen: Callable | None = field(default=None, repr=False, compare=False)
 
     def close(self) -> None:
         self.driver.close()
@@ -264,7 +267,11 @@ def connect(uri: str | None = None, user: str | None = None, password: str | Non
         except ValueError as exc:  # malformed URI scheme
             raise StoreUnavailable(f"{uri!r} is not a Neo4j URI",
                                    hint="set NEO4J_URI to bolt://host:7687 or neo4j://host:7687") from exc
-        conn = Connection(driver, database, uri, user)
+        def reopen():
+            return neo4j.GraphDatabase.driver(uri, auth=(user, password), connection_timeout=2.0,
+                                              max_transaction_retry_time=0.0)
+
+        conn = Connection(driver, database, uri, user, reopen)
         if verify:
             try:
                 with _quiet_driver_log():
@@ -704,15 +711,63 @@ def half_loaded_message(state: dict) -> str:
 
 
 def _committed(conn, dataset_id, fallback: int) -> int:
-    """Rows the marker says are committed (it commits with each batch); `fallback` if unreadable."""
+    """Rows the marker says are committed (it commits with each batch); `fallback` if unreadable.
+
+    Read through a fresh driver where possible: after Ctrl-C, a pooled connection can be left
+    mid-message (the server still sees its transaction open until the connection closes).
+    """
+    driver = None
     try:
+        driver = conn.reopen() if conn.reopen is not None else conn.driver
         with _quiet_driver_log():
-            recs, _, _ = conn.driver.execute_query(
+            recs, _, _ = driver.execute_query(
                 "MATCH (l:UseitLoad {dataset: $ds}) RETURN l.rows_done AS n", ds=dataset_id,
                 database_=conn.database)
         return int(recs[0]["n"]) if recs and recs[0]["n"] is not None else fallback
     except Exception:  # the server is gone: what the client saw committed
         return fallback
+    finally:
+        if driver is not None and driver is not conn.driver:
+            driver.close()
+
+
+def _by_ctrl_c(exc: BaseException) -> bool:
+    """True if `exc` is a KeyboardInterrupt or was raised while handling one.
+
+    Ctrl-C can land inside the driver's socket code; the driver's cleanup on the way out (a
+    rollback, a connection reset) then sometimes fails with an error of its own (a protocol
+    ``ClientError``, a ``BufferError``) that carries the KeyboardInterrupt as its context.
+    """
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+@contextmanager
+def _write_session(conn) -> Iterator:
+    """A session whose close cannot hide why the load stopped.
+
+    On Ctrl-C the driver's own ``__exit__`` tries to roll back over a connection that may be
+    mid-message and raises a protocol ``ClientError`` in place of the ``KeyboardInterrupt``; here
+    that close error is dropped (the server rolls the open transaction back when the connection
+    goes) and the original exception propagates.
+    """
+    session = conn.driver.session(database=conn.database)
+    try:
+        yield session
+    except BaseException:
+        with _quiet_driver_log():
+            try:
+                session.close()
+            except Exception:
+                pass
+        raise
+    else:
+        session.close()
 
 
 # ------------------------------------------------------------------------------------------
@@ -795,7 +850,7 @@ def load(conn: Connection, rows: Rows, *, batch_size: int = 10_000,
                                       database_=conn.database)
             began = True
             merged_plan = plan(rows, create=False)
-            with conn.driver.session(database=conn.database) as session:
+            with _write_session(conn) as session:
                 for i, (kind, query, all_rows) in enumerate(plan(rows, create=create)):
                     for batch in _batches(all_rows, batch_size):
                         now = done + len(batch)
@@ -814,15 +869,15 @@ def load(conn: Connection, rows: Rows, *, batch_size: int = 10_000,
                             progress(done, total)
             pruned = _prune(conn, rows, batch_size) if (prune and present) else None
             conn.driver.execute_query(_MARK_COMPLETE, ds=ds, total=total, database_=conn.database)
-    except KeyboardInterrupt:
+    except BaseException as exc:
         if not began:
             raise
-        raise LoadInterrupted(ds, _committed(conn, ds, done), total, "Ctrl-C", exit_code=130) from None
-    except StoreUnavailable as exc:
-        if not began:
-            raise
-        raise LoadInterrupted(ds, _committed(conn, ds, done), total,
-                              f"lost Neo4j at {conn.uri}: {exc.message}") from exc
+        if _by_ctrl_c(exc):  # also when the driver, unwinding, replaced the KeyboardInterrupt
+            raise LoadInterrupted(ds, _committed(conn, ds, done), total, "Ctrl-C", exit_code=130) from None
+        if isinstance(exc, StoreUnavailable):
+            raise LoadInterrupted(ds, _committed(conn, ds, done), total,
+                                  f"lost the connection to Neo4j at {conn.uri}") from exc
+        raise
     return {"nodes": rows.n_nodes, "links": rows.n_links, "edges": rows.n_edges,
             "batches": batches, "wiped": wiped, "mode": started, "resumed": resumed,
             "pruned": pruned}
