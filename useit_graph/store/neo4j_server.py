@@ -509,7 +509,9 @@ def _set_initial_password(java: str, lib: Path, home: Path, password: str) -> No
     env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
     try:
         proc = subprocess.run(
-            [java, "-Xmx256m", "-cp", f"{lib}/*", ADMIN_TOOL, "dbms", "set-initial-password",
+            # "--" ends the options: a password beginning with "-" would otherwise be read as an
+            # option (picocli expands the @-file first) and the tool exits 64, "Missing <password>"
+            [java, "-Xmx256m", "-cp", f"{lib}/*", ADMIN_TOOL, "dbms", "set-initial-password", "--",
              f"@{argfile}"],
             env=env, cwd=home, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, timeout=120)
