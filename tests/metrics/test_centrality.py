@@ -5,6 +5,8 @@
   Fernando/Garth 0.231, Ike 0.222, Andre/Beverly 0.023, Jane 0, ...).
 * networkx ``betweenness_centrality`` / ``closeness_centrality`` on directed, disconnected,
   weighted and multi graphs.
+* Sampled closeness: networkx's exact ``closeness_centrality`` on the same graph, and the
+  Hoeffding bound of Eppstein & Wang (2004) stated in ``closeness_error_bound``.
 """
 
 import math
@@ -17,9 +19,11 @@ from useit_graph.metrics.centrality import (
     betweenness,
     betweenness_error_bound,
     closeness,
+    closeness_error_bound,
     degree,
     degree_by_tie,
     sampled_betweenness,
+    sampled_closeness,
 )
 
 
@@ -107,3 +111,53 @@ def test_degree_by_tie_counts():
     G.add_edge("d", "e")
     with pytest.raises(ValueError, match="'d', 'e'"):
         degree_by_tie(G)
+
+
+def _components_graph(seed):
+    """A 300-node small world plus a 40-node path and three small components, one isolate."""
+    G = nx.connected_watts_strogatz_graph(300, 6, 0.1, seed=seed)
+    nx.add_path(G, range(1000, 1040))
+    nx.add_path(G, ["a", "b", "c"])
+    G.add_edges_from([("x", "y"), ("p", "q"), ("q", "r"), ("r", "p")])
+    G.add_node("alone")
+    return G
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sampled_closeness_within_bound_of_networkx(seed):
+    """Each node's mean distance (the reciprocal scale of closeness) within the stated bound."""
+    G = _components_graph(seed)
+    exact = nx.closeness_centrality(G)
+    info = {}
+    k = 30
+    est = sampled_closeness(G, k, seed=seed, info=info)
+    n = len(G)
+    assert info["sampled_components"] == 2  # the small world and the 40-node path
+    assert info["error_bound"] == pytest.approx(closeness_error_bound(n, k, info["diameter_bound"]))
+    assert info["diameter_bound"] >= nx.diameter(G.subgraph(range(1000, 1040)))
+    for comp in nx.connected_components(G):
+        r = len(comp)
+        for v in comp:
+            if r <= k:  # small components: exact
+                assert est[v] == pytest.approx(exact[v], abs=1e-12)
+                continue
+            mean = (r - 1) ** 2 / ((n - 1) * r * exact[v])
+            mean_hat = (r - 1) ** 2 / ((n - 1) * r * est[v])
+            assert abs(mean_hat - mean) <= info["error_bound"]
+
+
+def test_sampled_closeness_exact_when_k_covers_every_component():
+    G = _components_graph(1)
+    info = {}
+    assert sampled_closeness(G, 400, seed=0, info=info) == pytest.approx(nx.closeness_centrality(G), abs=1e-12)
+    assert info["sampled_components"] == 0 and info["error_bound"] == 0.0
+    with pytest.raises(ValueError, match="undirected"):
+        sampled_closeness(nx.DiGraph([(1, 2)]), 3)
+    with pytest.raises(ValueError):
+        sampled_closeness(G, 0)
+
+
+def test_closeness_error_bound_formula():
+    """Delta * sqrt(ln(2n / delta) / (2k)), and the one-node form without the union bound."""
+    assert closeness_error_bound(1000, 50, 8) == pytest.approx(8 * math.sqrt(math.log(2000 / 0.05) / 100))
+    assert closeness_error_bound(1000, 50, 8, union=False) == pytest.approx(8 * math.sqrt(math.log(40) / 100))
