@@ -471,7 +471,7 @@ class MetricContext:
 
     def _arcs(self):
         """The arcs of :func:`useit_graph.metrics.brokerage.brokerage_digraph`, distinct, no loops."""
-        from useit_graph.metrics._arrays import lookup, unique_sorted
+        from useit_graph.metrics._arrays import unique_sorted
 
         b = self.base
         n = b.n
@@ -479,13 +479,20 @@ class MetricContext:
         among = _equals(roles, "among")
         broker_idx = b.broker_index()
         broker_in = broker_idx >= 0
-        rid = b.rel_ids()
-        # broker_of[rel] = brokers of the rel's among-ties (only brokers in G can equal a source)
-        has = among & broker_in
-        broker_keys = unique_sorted(rid[has] * n + broker_idx[has])
         source_target = _equals(roles, "source-target")
         label_brokers = _equals(b.column("label"), "BROKERS")
-        src_is_broker = lookup(broker_keys, rid * n + b.src) >= 0
+        # broker_of[rel]: the brokers of the rel's among-ties (only brokers in G can equal a source)
+        rels = b.column("rel")
+        broker_of: dict = {}
+        for i, x in zip(np.flatnonzero(among & broker_in).tolist(), broker_idx[among & broker_in].tolist()):
+            broker_of.setdefault(rels[i], set()).add(x)
+        src_is_broker = np.zeros(b.m, dtype=bool)
+        ask = np.flatnonzero(source_target & ~label_brokers)
+        if broker_of and len(ask):
+            none = ()
+            src = b.src.tolist()
+            src_is_broker[ask] = np.fromiter((src[i] in broker_of.get(rels[i], none) for i in ask.tolist()),
+                                             dtype=bool, count=len(ask))
         party_arc = source_target & (label_brokers | src_is_broker)
         skip = (among & broker_in) | (b.src == b.dst)
         two = party_arc | ~b.directed_flags() | (not b.graph_directed)
@@ -950,7 +957,6 @@ class _Base:
         self._flags = None
         self._kinds = None
         self._brokers = None
-        self._rels = None
         self._columns = {}
 
     def column(self, key, default=None):
@@ -963,14 +969,6 @@ class _Base:
                 got = [d.get(key, default) for d in self.edata]
             self._columns[(key, default)] = got
         return got
-
-    def rel_ids(self):
-        """A code per distinct ``rel`` value (None included), per edge."""
-        if self._rels is None:
-            rels = self.column("rel")
-            ids = {r: i for i, r in enumerate(dict.fromkeys(rels))}
-            self._rels = np.fromiter(map(ids.__getitem__, rels), dtype=np.int64, count=self.m)
-        return self._rels
 
     def broker_index(self):
         """Index of each edge's ``broker`` node; -1 when it has none or it is not in the graph."""
