@@ -261,7 +261,8 @@ def suite_stage(G, **options):
     return {"seconds": seconds, "cpu": cpu, "grew_mib": max(0, _rss_kib("VmHWM:") - rss) / 1024,
             "peak_before_mib": peak_before, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "err": "", "timings": out["timings"],
-            "network": {k: v for k, v in out["network"].items() if k.startswith(("betweenness_", "closeness_", "ei_perm"))}}
+            "network": {k: v for k, v in out["network"].items()
+                        if k.startswith(("betweenness_", "closeness_", "ei_perm"))}}
 
 
 def before_tables(G, limit):

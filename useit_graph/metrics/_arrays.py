@@ -10,7 +10,8 @@ from __future__ import annotations
 import igraph as ig
 import numpy as np
 
-__all__ = ["simple_pairs", "lookup", "pair_ids", "half_edges", "triangles", "bfs_distances", "igraph_graph", "unique_sorted"]
+__all__ = ["simple_pairs", "lookup", "pair_ids", "half_edges", "triangles", "bfs_distances", "igraph_graph",
+           "unique_sorted"]
 
 
 def unique_sorted(x):
@@ -184,7 +185,8 @@ def bfs_distances(indptr, indices, sources, blocked=None):
     Notes
     -----
     Level-synchronous: each level gathers the neighbours of the frontier with numpy, O(n + m) in
-    all plus O(n) per level (the diameter is small in these graphs). Distances are unique, so they equal any breadth-first search's.
+    all plus O(n) per level (the diameter is small in these graphs). Distances are unique, so they
+    equal any breadth-first search's.
 
     Examples
     --------

@@ -422,7 +422,8 @@ def ei_table_arrays(n, src, dst, coded, n_permutations=1000, seed=0):
     -----
     Per permutation, the external ties of every node are counted along the sorted adjacency
     (one gather of neighbour labels and one segmented sum, O(m), with 8-bit labels when there
-    are at most 255 groups; about 20-30 ms per permutation at 1.4M ties on this machine); the group and network counts follow from the node counts in O(n)
+    are at most 255 groups; about 20-30 ms per permutation at 1.4M ties on this machine); the
+    group and network counts follow from the node counts in O(n)
     (a group's external ties are the sum of its nodes' external ties, its internal ties half the
     sum of their internal ones). The tallies are updated permutation by permutation as before,
     so every number equals the previous implementation's exactly.

@@ -246,7 +246,11 @@ class MetricContext:
         return code, per_node, whole
 
     def centrality(self):
-        """Betweenness and closeness of the simple view under the scale policy: (arrays, info)."""
+        """Betweenness and closeness of the simple view under the scale policy.
+
+        Returns ``(betweenness, closeness, info)``: node -> value dicts (closeness ``None`` when
+        skipped) and the network row's scale-policy fields.
+        """
         return self._part("centrality", "betweenness and closeness", self._centrality)
 
     def _centrality(self):
@@ -868,7 +872,8 @@ class MetricContext:
                          "share_linking_before": before["share_linking"], "share_linking_after": after["share_linking"],
                          "share_reach_macro_before": before["share_reach_macro"],
                          "share_reach_macro_after": after["share_reach_macro"], "lost_macro": len(sc["lost_macro"]),
-                         "lost": "; ".join(sorted(str(b.data[b.index[v]].get("label") or v) for v in sc["lost_macro"]))})
+                         "lost": "; ".join(sorted(str(b.data[b.index[v]].get("label") or v)
+                                                  for v in sc["lost_macro"]))})
         return rows
 
     def table(self, level):
