@@ -439,3 +439,17 @@ def test_lookup_and_unique_sorted():
     assert lookup(keys, q[:5]).tolist() == [1, -1, 3, -1, 0]
     assert lookup(np.array([], dtype=np.int64), q[:3]).tolist() == [-1, -1, -1]
     assert unique_sorted(np.array([5, 1, 5, 3, 1])).tolist() == [1, 3, 5]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from([nx.MultiDiGraph, nx.MultiGraph]),
+       st.sampled_from([None, "2017-06-30", "2019-12-31"]))
+def test_public_legacy_and_reach_equal_their_definitions(seed, cls, end):
+    """legacy_scenarios and reach_summary now run on arrays; their definitions (broker_dependence
+    on graph copies, micro_reach's Python BFS) are kept as private functions and must agree."""
+    from useit_graph.metrics.legacy import _legacy_scenarios_by_dependence, legacy_scenarios
+    from useit_graph.metrics.reach import _reach_summary_by_micro_reach, reach_summary
+
+    G = random_projected(seed, cls)
+    assert _diff(_legacy_scenarios_by_dependence(G, end), legacy_scenarios(G, end)) == []
+    assert _diff(_reach_summary_by_micro_reach(G), reach_summary(G)) == []

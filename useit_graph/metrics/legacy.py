@@ -310,7 +310,21 @@ def legacy_scenarios(G, end=None) -> list:
         One per scenario: ``scenario`` (number), ``description``, and the result of
         :func:`broker_dependence` (``removed``, ``ties_ended``, ``ties_brokered_dropped``,
         ``before``, ``after``, ``delta``, ``lost_macro``, ``lost_anchor``, ``removed_micro``).
+
+    Notes
+    -----
+    Computed on arrays (:meth:`useit_graph.metrics.suite.MetricContext.scenarios`: removals and
+    dropped ties as masks on one edge list, reach by a vectorised multi-source breadth-first
+    search), O(n + m) per scenario; equal to :func:`broker_dependence` scenario by scenario
+    (``tests/metrics/test_suite.py`` compares them with the previous implementation).
     """
+    from useit_graph.metrics.suite import MetricContext
+
+    return MetricContext(G).scenarios(end)
+
+
+def _legacy_scenarios_by_dependence(G, end=None) -> list:
+    """:func:`legacy_scenarios` through :func:`broker_dependence` (graph copies; the definition)."""
     apparatus = legacy_apparatus(G)
     out = []
     for i, text, remove, drop, use_end in scenario_plan(end):

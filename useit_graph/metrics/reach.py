@@ -204,7 +204,21 @@ def reach_summary(G) -> dict:
     >>> s = reach_summary(G)
     >>> s["micro_assets"], s["reach_macro"], s["share_reach_macro"], s["reach_anchor"]
     (2, 1, 0.5, 0)
+
+    Notes
+    -----
+    The distances come from a vectorised multi-source breadth-first search on arrays
+    (:meth:`useit_graph.metrics.suite.MetricContext.reach`); they are those of
+    :func:`micro_reach` (distances are unique), which :func:`_reach_summary_by_micro_reach`
+    uses.
     """
+    from useit_graph.metrics.suite import MetricContext
+
+    return MetricContext(G).reach_summary()
+
+
+def _reach_summary_by_micro_reach(G) -> dict:
+    """:func:`reach_summary` from :func:`micro_reach` (Python BFS; the definition)."""
     r = micro_reach(G)
     n = len(r)
     macro = [x["to_macro"] for x in r.values() if x["to_macro"] is not None]

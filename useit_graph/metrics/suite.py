@@ -521,8 +521,11 @@ class MetricContext:
         return to_anchor, to_macro
 
     def legacy(self, end=None):
-        """The legacy scenarios of :func:`useit_graph.metrics.legacy.legacy_scenarios`, vectorised."""
-        end = end or self.G.graph.get("as_of")
+        """The legacy scenarios with the programme end `end`, default ``G.graph["as_of"]``."""
+        return self.scenarios(end or self.G.graph.get("as_of"))
+
+    def scenarios(self, end):
+        """:func:`useit_graph.metrics.legacy.legacy_scenarios` ``(G, end)``, vectorised (same dicts)."""
         return self._part(("legacy", end), "legacy scenarios", lambda: self._legacy(end))
 
     def _legacy(self, end):

@@ -42,7 +42,7 @@ import datetime as _dt
 import math
 
 from useit_graph.errors import UsageError
-from useit_graph.metrics.reach import micro_reach, reach_summary
+from reference_v1.reach import micro_reach, reach_summary
 from useit_graph.metrics.ties import tie_counts
 
 __all__ = [

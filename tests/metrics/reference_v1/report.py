@@ -26,7 +26,7 @@ import networkx as nx
 
 from reference_v1.legacy import legacy_scenarios
 from useit_graph.metrics.outcomes import OUTCOMES, outcome_rows
-from useit_graph.metrics.reach import reach_summary
+from reference_v1.reach import reach_summary
 from useit_graph.metrics.ties import TIE_LABELS, tie_counts
 from useit_graph.project import simple_graph
 

@@ -132,7 +132,7 @@ def node_table(G, partition="tier", holes="undirected", weighted=False, n_permut
     from reference_v1.ei_index import bridging_share
     from useit_graph.metrics.heterogeneity import blau_index, iqv
     from reference_v1.legacy import legacy_scenarios
-    from useit_graph.metrics.reach import is_micro_asset, micro_reach
+    from reference_v1.reach import is_micro_asset, micro_reach
     from reference_v1.structural_holes import constraint, effective_size, efficiency, hierarchy
     from useit_graph.metrics.ties import node_tie_counts
     from useit_graph.project import simple_graph
@@ -211,7 +211,7 @@ def network_row(G, partition="tier", holes="undirected", weighted=False, n_permu
     from useit_graph.metrics.communities import bridging_edges, modularity
     from useit_graph.metrics.heterogeneity import blau_index, iqv
     from reference_v1.legacy import legacy_scenarios
-    from useit_graph.metrics.reach import reach_summary
+    from reference_v1.reach import reach_summary
     from reference_v1.structural_holes import constraint, effective_size, hierarchy
     from useit_graph.metrics.ties import tie_counts
     from useit_graph.project import simple_graph
