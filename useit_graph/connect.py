@@ -18,11 +18,16 @@ It grows two breadth-first balls, from A and from B, always expanding the side w
 the smaller total degree (bidirectional search [1]_), until the radii add up to ``max_len``. Then it
 enumerates simple paths of each length ell = d(A, B), ..., max_len by depth-first search from A,
 pruning any step to a node whose distance to B (known exactly inside B's ball, and greater than its
-radius outside) exceeds the remaining budget; steps into B's ball intersect the smaller of the
-node's neighbour list and the ball level. Every explored partial path can therefore be completed,
-so the work is proportional to the number of paths reported (capped by ``max_candidates``) plus
-the two balls. The result equals ``nx.all_simple_paths(H, a, b, cutoff=max_len)`` on the filtered
-undirected view H when fewer than ``max_candidates`` paths exist (tested).
+radius outside) exceeds the remaining budget; inside B's ball that filter is one vectorised
+comparison of the neighbour ids' distances. The work is proportional to the paths explored
+(capped by ``max_candidates``) plus the two balls. The result equals
+``nx.all_simple_paths(H, a, b, cutoff=max_len)`` on the filtered undirected view H when fewer
+than ``max_candidates`` paths exist, and otherwise holds the first ``max_candidates`` of them,
+shortest first, then in node order (tested).
+
+Both searches run over :class:`LinkIndex`, a CSR adjacency of integer node ids (numpy arrays)
+built from networkx's adjacency dictionaries without reading relationship attributes; those are
+read from the graph only for the hops that are ranked or described.
 
 References
 ----------
@@ -158,6 +163,7 @@ class LinkIndex:
         self._ptr = indptr.tolist()  # Python ints: slicing with them is faster than with numpy scalars
         self._rank = order_rank  # id -> position in G's adjacency (the order G.edges() reports edges in)
         self._stats: dict = {}
+        self._directed = G.is_directed()
         self._newest = None
         self._newest_done = False
         self.broker_count = _BrokerCounts(self)
@@ -268,22 +274,27 @@ class LinkIndex:
     def _pair_stats(self, iu, iv):
         key = (iu, iv) if iu < iv else (iv, iu)
         hit = self._stats.get(key)
-        if hit is None:  # edges_between without its order and tuples: this runs for every candidate hop
-            u, v = self.nodes[iu], self.nodes[iv]
-            adj, tie_types, as_of = self.G._adj, self.tie_types, self.as_of
-            filtered = tie_types is not None or as_of is not None
-            quotes, latest = set(), None
-            for kd in ((adj[u].get(v), adj[v].get(u)) if self.G.is_directed() else (adj[u].get(v),)):
-                for d in (kd or {}).values():
-                    if filtered and not _edge_ok(d, tie_types, as_of):
-                        continue
-                    ev = d.get("evidence")
-                    if ev:
-                        quotes.update((e.get("section"), e.get("quote")) for e in ev)
-                    st = d.get("start")
-                    if st is not None and (latest is None or str(st) > latest):
-                        latest = str(st)
-            hit = self._stats[key] = (frozenset(quotes), latest)
+        if hit is not None:
+            return hit
+        # edges_between without its order and tuples: this runs for every candidate hop
+        u, v = self.nodes[iu], self.nodes[iv]
+        adj, tie_types, as_of = self.G._adj, self.tie_types, self.as_of
+        filtered = tie_types is not None or as_of is not None
+        quotes, latest = set(), None
+        for kd in ((adj[u].get(v), adj[v].get(u)) if self._directed else (adj[u].get(v),)):
+            if not kd:
+                continue
+            for d in kd.values():
+                if filtered and not _edge_ok(d, tie_types, as_of):
+                    continue
+                for e in d.get("evidence") or ():
+                    quotes.add((e.get("section"), e.get("quote")))
+                st = d.get("start")
+                if st is not None:
+                    st = str(st)
+                    if latest is None or st > latest:
+                        latest = st
+        hit = self._stats[key] = (frozenset(quotes), latest)
         return hit
 
     @property
@@ -389,38 +400,54 @@ def _bfs(idx: LinkIndex, src: int, limit=None, banned=None):
     return dist
 
 
-def _balls(idx: LinkIndex, a, b, max_len, banned):
-    """Bidirectional BFS from ids a and b: distance arrays whose radii add up to max_len.
+class _Balls:
+    """Bidirectional BFS from node ids a and b (Pohl [1]_), grown one level at a time on demand.
 
-    Always grows the side whose frontier has the smaller total degree (ties: a's side).
-    Returns ``da, db, ra, rb, seen_a, seen_b`` (the ids each side reached).
+    :meth:`grow` expands the side whose frontier has the smaller total degree (ties: a's side).
+    ``da``/``db`` hold exact distances inside each ball (radius ``ra``/``rb``), ``_UNSEEN``
+    beyond and ``_BANNED`` for excluded nodes; ``d`` is d(a, b) once the balls meet (then
+    ``d == ra + rb`` at that moment), else None.
     """
-    n = len(idx.nodes)
-    da, db = np.full(n, _UNSEEN, np.int32), np.full(n, _UNSEEN, np.int32)
-    if len(banned):
-        ban = np.fromiter(banned, np.int64, len(banned))
-        da[ban] = db[ban] = _BANNED
-    da[a], db[b] = 0, 0
-    fa, fb = np.array([a], np.int64), np.array([b], np.int64)
-    seen_a, seen_b = [fa], [fb]
-    ra = rb = 0
-    deg = idx.degree
-    while ra + rb < max_len and (fa.size or fb.size):
+
+    def __init__(self, idx: LinkIndex, a, b, banned):
+        n = len(idx.nodes)
+        self.idx = idx
+        self.da, self.db = np.full(n, _UNSEEN, np.int32), np.full(n, _UNSEEN, np.int32)
+        if len(banned):
+            ban = np.fromiter(banned, np.int64, len(banned))
+            self.da[ban] = self.db[ban] = _BANNED
+        self.da[a], self.db[b] = 0, 0
+        self.fa, self.fb = np.array([a], np.int64), np.array([b], np.int64)
+        self.ra = self.rb = 0
+        self.d = 0 if a == b else None
+
+    def grow(self) -> bool:
+        """Grow one level; False when neither side can grow."""
+        fa, fb, deg = self.fa, self.fb, self.idx.degree
+        if not (fa.size or fb.size):
+            return False
         cost_a = int(deg[fa].sum()) if fa.size else None
         cost_b = int(deg[fb].sum()) if fb.size else None
         grow_a = cost_b is None or (cost_a is not None and cost_a <= cost_b)
-        dist, front = (da, fa) if grow_a else (db, fb)
-        level = (ra if grow_a else rb) + 1
-        nb = idx._gather(front)
+        dist, other, front = (self.da, self.db, fa) if grow_a else (self.db, self.da, fb)
+        level = (self.ra if grow_a else self.rb) + 1
+        nb = self.idx._gather(front)
         nb = _sorted_unique(nb[dist[nb] == _UNSEEN])
         dist[nb] = level
         if grow_a:
-            fa, ra = nb, level
-            seen_a.append(nb)
+            self.fa, self.ra = nb, level
         else:
-            fb, rb = nb, level
-            seen_b.append(nb)
-    return da, db, ra, rb, np.concatenate(seen_a), np.concatenate(seen_b)
+            self.fb, self.rb = nb, level
+        if self.d is None:  # the balls were disjoint: they first meet at radius sum ra + rb
+            hit = other[nb]
+            hit = hit[hit < _UNSEEN]
+            if hit.size:
+                self.d = level + int(hit.min())
+        return True
+
+    def grow_to(self, total):
+        while self.ra + self.rb < total and self.grow():
+            pass
 
 
 def _enumerate(idx: LinkIndex, a, b, max_len, min_len=1, exclude=(), max_candidates=1000, stop_after=None):
@@ -433,18 +460,19 @@ def _enumerate(idx: LinkIndex, a, b, max_len, min_len=1, exclude=(), max_candida
     ids = idx.ids
     ia, ib = ids[a], ids[b]
     banned = {ids[x] for x in exclude if x in ids} - {ia, ib}
-    da, db, ra, rb, seen_a, seen_b = _balls(idx, ia, ib, max_len, banned)
-    small, other = (seen_a, db) if len(seen_a) <= len(seen_b) else (seen_b, da)
-    both = small[other[small] < _UNSEEN]
-    if not both.size:
-        return []
-    d = int((da[both] + db[both]).min())
-    if d > max_len:
+    balls = _Balls(idx, ia, ib, banned)
+    while balls.d is None and balls.ra + balls.rb < max_len and balls.grow():
+        pass
+    if balls.d is None or balls.d > max_len:
         return []
     indices, ptr = idx.indices, idx._ptr
     out: list = []
 
-    for ell in range(max(d, min_len), max_len + 1):
+    for ell in range(max(balls.d, min_len), max_len + 1):
+        # the balls only prune (the paths and their order do not depend on the radii): grown to
+        # ell, every step past A's ball is checked against an exact distance to B
+        balls.grow_to(ell)
+        db, rb = balls.db, balls.rb
         found_before = len(out)
         path = [ia]
         on_path = {ia}
@@ -558,7 +586,8 @@ def links(G, a, b, k=5, max_len=4, tie_types=None, as_of=None, exclude=(), *, in
     index : LinkIndex, optional
         A prebuilt index (then leave ``tie_types`` and ``as_of`` unset).
     max_candidates : int, optional (default=1000)
-        Most paths enumerated before ranking (bounds the work on hubs).
+        Most paths enumerated before ranking (bounds the work on hubs): when reached, the paths
+        ranked are the first ones, shortest first, then in order of their node IRIs.
 
     Returns
     -------
