@@ -72,13 +72,33 @@ def yen(H, a, b):
     return out
 
 
+class _PeerTimeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _PeerTimeout
+
+
 def all_paths(H, a, b):
-    t0, n, capped = time.perf_counter(), 0, False
-    for _ in nx.all_simple_paths(H, a, b, cutoff=MAX_LEN):
-        n += 1
-        if n >= PEER_CAP or (n % 1000 == 0 and time.perf_counter() - t0 > PEER_LIMIT_S):
-            capped = True
-            break
+    """Count ``all_simple_paths(cutoff=4)``, stopped at ``PEER_CAP`` paths or ``PEER_LIMIT_S`` s
+    (a timer signal: on a dense graph the search can run for minutes between two paths)."""
+    import signal
+
+    n, capped = 0, False
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, PEER_LIMIT_S)
+    try:
+        for _ in nx.all_simple_paths(H, a, b, cutoff=MAX_LEN):
+            n += 1
+            if n >= PEER_CAP:
+                capped = True
+                break
+    except _PeerTimeout:
+        capped = True
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
     return n, capped
 
 
