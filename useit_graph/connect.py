@@ -15,8 +15,9 @@ Path search
 -----------
 :func:`links` does not enumerate all simple paths (on a hub that is exponential in the length).
 It grows two breadth-first balls, from A and from B, always expanding the side whose frontier has
-the smaller total degree (bidirectional search [1]_), until the radii add up to ``max_len``. Then it
-enumerates simple paths of each length ell = d(A, B), ..., max_len by depth-first search from A,
+the smaller total degree (bidirectional search [1]_), until they meet (then d(A, B) is the sum of
+the radii) or the radii add up to ``max_len``. Then it enumerates simple paths of each length
+ell = d(A, B), ..., max_len by depth-first search from A, the balls grown to radii adding up to ell,
 pruning any step to a node whose distance to B (known exactly inside B's ball, and greater than its
 radius outside) exceeds the remaining budget; inside B's ball that filter is one vectorised
 comparison of the neighbour ids' distances. The work is proportional to the paths explored
