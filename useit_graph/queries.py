@@ -49,7 +49,7 @@ from typing import Iterable, Mapping
 from rapidfuzz import process
 
 from .errors import MissingQueryParameter, UnknownQuery, UnknownTerm, UsageError, UseitGraphError
-from .search import Record, normalise, resolve_record
+from .search import NameIndex, Record, normalise, resolve_record
 
 __all__ = ["NamedQuery", "Param", "parse_header", "check_header", "discover_queries", "list_queries",
            "get_query", "resolve_params", "run_sparql", "query_dirs", "KINDS", "REQUIRED_FIELDS",
@@ -344,6 +344,11 @@ def _source_size(source):
 
 
 def entity_records(source, roots: tuple[str, ...]) -> list[Record]:
+    """The searchable records of ``source``'s entities under ``roots`` (see :func:`entity_index`)."""
+    return entity_index(source, roots).records
+
+
+def entity_index(source, roots: tuple[str, ...]) -> NameIndex:
     """Searchable records of the instances of ``uit:`` classes `roots` (and their subclasses).
 
     Parameters
@@ -355,9 +360,10 @@ def entity_records(source, roots: tuple[str, ...]) -> list[Record]:
 
     Returns
     -------
-    list of Record
-        IRI, label (the first ``rdfs:label`` in order), alternative labels (``skos:altLabel``
-        and ``skos:notation``) and type (a most specific matching class), sorted by IRI.
+    useit_graph.search.NameIndex
+        Its ``records``: IRI, label (the first ``rdfs:label`` in order), alternative labels
+        (``skos:altLabel`` and ``skos:notation``) and type (a most specific matching class),
+        sorted by IRI; their names normalised once for resolution.
 
     Notes
     -----
@@ -376,7 +382,7 @@ def entity_records(source, roots: tuple[str, ...]) -> list[Record]:
     _RECORD_CACHE.move_to_end(id(source))
     if roots not in hit[2]:
         rows = _oxigraph_records(source, roots) if is_oxigraph(source) else _rdflib_records(source, roots)
-        hit[2][roots] = rows
+        hit[2][roots] = NameIndex(rows)  # names normalised once per dataset, not per lookup
     return hit[2][roots]
 
 
@@ -539,7 +545,7 @@ def resolve_params(query: NamedQuery, params: Mapping[str, str], dataset) -> dic
         if p.kind in _ROOTS:
             roots = _ROOTS[p.kind]
             if roots not in cache:
-                cache[roots] = entity_records(dataset, roots)
+                cache[roots] = entity_index(dataset, roots)
             out[name] = URIRef(resolve_record(cache[roots], value, p.kind.replace("_", " ")))
         elif p.kind == "class":
             out[name] = _class_term(dataset, value)

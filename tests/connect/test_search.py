@@ -64,3 +64,27 @@ def test_ambiguous_entity():
 
 def test_normalise():
     assert normalise("  Sandwell & West-Birmingham ") == "sandwell west birmingham"
+
+
+def test_resolution_shortcut_gives_the_full_rankings_top():
+    # resolve_record skips the fuzzy pass when an exact, whole-word or initials match scores above
+    # FUZZY_MAX (WRatio 100 x 0.89): the top of the ranking must be the same as with every fuzzy
+    # match included. Checked on every seed name, acronym and a few typos.
+    from useit_graph.project import project_graph
+    from useit_graph.load import load_project
+    from useit_graph.paths import get_paths
+    from useit_graph.search import FUZZY_MAX, name_index, normalise
+
+    ds, _ = load_project(get_paths())
+    G = project_graph(ds)
+    index = name_index(G)
+    assert name_index(G) is index  # built once per graph
+    texts = sorted({n for _, n, _f in index.owners} | {"SWBH", "iSE", "Brushstroke", "Warm Eart", "councl"})
+    for text in texts:
+        full = index.rank(text, None)
+        quick = index.rank(text, None, fuzzy=None)
+        top = lambda rows: {r["iri"] for r in rows if rows and r["score"] == rows[0]["score"]}  # noqa: E731
+        assert top(quick) == top(full), text
+        if full and full[0]["score"] > FUZZY_MAX:
+            assert quick[0]["score"] == full[0]["score"], text
+        assert normalise(text) or not full
