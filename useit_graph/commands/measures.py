@@ -15,7 +15,7 @@ PARTITIONS = ("tier", "sector", "group")
 #: One headline indicator per outcome, for the demo.
 HEADLINE = (
     (1, "anchor_linking_ties", "linking_ties_to_micro", "anchors' linking ties to micro assets"),
-    (2, "anchor_resource_flows", "gbp_anchor_to_community", "GBP from anchors to community assets"),
+    (2, "anchor_resource_flows", "gbp_macro_to_community", "GBP from macro assets (anchors, funders, developers) to community assets"),
     (3, "people_asset_connectedness", "share_connected", "share of people within 2 hops of an asset"),
     (4, "new_community_assets", "new_assets", "new community assets"),
     (5, "recognition_ties", "recognition_ties", "recognition ties to community assets"),
