@@ -32,8 +32,10 @@ REPORT_NAME = "useit-impact-report-2016-19.md"
 
 def _report_path() -> Path | None:
     candidates = [os.environ.get("USEIT_REPORT")] if os.environ.get("USEIT_REPORT") else []
-    candidates += [ROOT / "shared" / "source" / REPORT_NAME, ROOT.parent / "shared" / "source" / REPORT_NAME,
-                   ROOT / "source" / REPORT_NAME]
+    # the project's workplace keeps the report in shared/source beside (or above) the checkout; a
+    # clone elsewhere (CI, /tmp) finds the workplace copy at /work/shared
+    candidates += [d / "shared" / "source" / REPORT_NAME for d in (ROOT, *ROOT.parents)]
+    candidates += [ROOT / "source" / REPORT_NAME, Path("/work/shared/source") / REPORT_NAME]
     for c in candidates:
         if c and Path(c).is_file():
             return Path(c)
