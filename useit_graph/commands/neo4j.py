@@ -204,4 +204,121 @@ def status(as_json, dataset_id, uri):
     emit(info, "json" if as_json else "table")
 
 
+@neo4j.command(name="import")
+@click.option("--home", type=click.Path(file_okay=False), default=None,
+              help="Home of a stopped project server (scripts/neo4j-server start --data-dir HOME); "
+                   "a new folder is fine.")
+@click.option("--csv-dir", type=click.Path(file_okay=False), default=None,
+              help="Write the CSV files here and keep them (default: a temporary folder, removed after).")
+@click.option("--csv-only", is_flag=True,
+              help="Only write the CSV files and an import.args @-file for your own server's neo4j-admin.")
+@click.option("--database", default="neo4j", show_default=True, help="Database to create.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace an existing database: every dataset in it is lost.")
+@click.option("--start", "start_server", is_flag=True,
+              help="Then start the server on HOME, create the constraints and print its NEO4J_* "
+                   "lines, as `scripts/neo4j-server start` does.")
+@click.option("--dataset", "dataset_id", default=None,
+              help="Dataset id on every node and relationship (default: as for `useit neo4j load`).")
+@data_options
+def import_(home, csv_dir, csv_only, database, overwrite, start_server, dataset_id, ctx_data):
+    """Bulk-import the graph into an empty database, offline (neo4j-admin database import full).
+
+    For a first load of a large dataset: the import tool writes the store files directly, many
+    times faster than `useit neo4j load` (bench/results/neo4j.md), giving the same nodes,
+    relationships and properties. It replaces a database as a whole, with the server stopped;
+    add or update datasets later with `useit neo4j load`. Constraints are created when the
+    server is up: `--start` does it, or run `useit neo4j schema`. See docs/neo4j.md.
+
+    \b
+    Examples:
+      useit neo4j import --no-seeds --data city.nt --dataset city --home /srv/useit-neo4j --start
+      useit neo4j import --data city.nt --csv-only --csv-dir import/   # for your own neo4j-admin
+    """
+    import shutil
+    import tempfile
+
+    from ..store import neo4j as store
+    from ..store import neo4j_import, neo4j_server as server
+
+    if csv_only and not csv_dir:
+        raise click.UsageError("--csv-only needs --csv-dir (where to leave the files)")
+    if csv_only and (home or start_server):
+        raise click.UsageError("--csv-only writes files only; leave out --home and --start")
+    if not csv_only and not home:
+        raise click.UsageError("give --home (a stopped project server's home), or --csv-only --csv-dir DIR")
+    if home:
+        home = Path(home).resolve()
+        try:  # refuse now, before the data are read: a running server, an existing database
+            server.check_importable(home, database, overwrite=overwrite)
+        except server.Neo4jServerError as exc:
+            raise UseitGraphError(str(exc)) from None
+    dsid = _dataset_id(ctx_data, dataset_id)
+    began = time.perf_counter()
+    rows = store.build_rows(ctx_data.source(), dataset_id=dsid, graph=ctx_data.graph())
+    prepared = time.perf_counter() - began
+    folder = Path(csv_dir) if csv_dir else Path(tempfile.mkdtemp(prefix="useit-import-"))
+    try:
+        t0 = time.perf_counter()
+        files = neo4j_import.write_import_files(rows, folder)
+        written = time.perf_counter() - t0
+        rels = files.n_relationships
+        if csv_only:
+            argfile = files.write_argfile(database, overwrite=overwrite)
+            echo_err(f"dataset {dsid!r}: {rows.n_nodes} nodes, {rels} relationships in "
+                     f"{len(files.nodes) + len(files.relationships)} CSV files under {folder} ({written:.1f} s)")
+            click.echo(f"neo4j-admin database import full @{argfile}")
+            echo_err("run the line above with that server stopped, start it, then `useit neo4j schema`")
+            return
+        try:
+            result = server.import_database(home, files.arguments(), database=database,
+                                            overwrite=overwrite)
+        except server.Neo4jServerError as exc:
+            raise UseitGraphError(str(exc)) from None
+    finally:
+        if not csv_dir:
+            shutil.rmtree(folder, ignore_errors=True)
+    seconds = written + result["seconds"]
+    echo_err(f"dataset {dsid!r}: {rows.n_nodes} nodes, {rels} relationships imported into {home} "
+             f"in {seconds:.1f} s ({rels / max(seconds, 1e-9):,.0f} relationships/s: CSV {written:.1f} s, "
+             f"neo4j-admin {result['seconds']:.1f} s; reading the data took {prepared:.1f} s)")
+    if not start_server:
+        echo_err(f'next: eval "$(scripts/neo4j-server start --data-dir {home})", then `useit neo4j schema`')
+        return
+    try:
+        info = server.start(data_dir=home)
+    except server.Neo4jServerError as exc:
+        raise UseitGraphError(str(exc)) from None
+    with store.connect(info.uri, info.user, info.password, database) as conn:
+        store.ensure_schema(conn)
+        got = store.counts(conn, dsid)
+    if (got["nodes"], got["relationships"]) != (rows.n_nodes, rows.n_relationships):
+        raise UseitGraphError(
+            f"after the import, Neo4j on {home} holds {got['nodes']} nodes and {got['relationships']} "
+            f"relationships of dataset {dsid!r}, not {rows.n_nodes} and {rows.n_relationships}",
+            hint=f"read {home}/logs/import-{database}.report and {home}/neo4j-console.log")
+    lines = info.shell_lines()
+    click.echo(lines, nl=not lines.endswith("\n"))
+
+
+@neo4j.command()
+@_URI_OPTION
+def schema(uri):
+    """Create the uniqueness constraints (and so the uri index) if missing; list them.
+
+    `useit neo4j load` does this itself; run it once after an offline `useit neo4j import` into
+    your own server.
+    """
+    from ..store import neo4j as store
+
+    with store.connect(uri=uri) as conn:
+        store.ensure_schema(conn)
+        with store._mapped(conn.uri, conn.database, conn.user):
+            recs, _, _ = conn.driver.execute_query(
+                "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "
+                "RETURN name, type, labelsOrTypes AS labels, properties ORDER BY name",
+                database_=conn.database)
+    emit([dict(r) for r in recs], "table")
+
+
 COMMANDS = [neo4j]

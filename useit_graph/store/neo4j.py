@@ -48,6 +48,7 @@ __all__ = [
     "connect",
     "build_rows",
     "load",
+    "ensure_schema",
     "wipe",
     "LoadInterrupted",
     "load_states",
@@ -69,6 +70,8 @@ DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_USER = "neo4j"
 DEFAULT_DATABASE = "neo4j"
 RESOURCE = "Resource"
+#: Label of the per-dataset load marker node (not a :Resource).
+LOAD_LABEL = "UseitLoad"
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -350,7 +353,9 @@ def _neo_value(v):
 
 
 def _props(d: dict) -> dict:
-    return {k: v for k, v in d.items() if v is not None}
+    """Drop absent values: None, and empty lists (no triple, no property, as in n10s; an offline
+    import could not write an empty array anyway, and :func:`export` reads a missing list as [])."""
+    return {k: v for k, v in d.items() if v is not None and not (isinstance(v, (list, tuple)) and not v)}
 
 
 _NODE_KEYS = ("label", "alt_labels", "type", "types", "kind", "tier", "group", "created",
@@ -548,6 +553,18 @@ SCHEMA_QUERIES = (
 
 #: ``$ds`` added once to the ``datasets`` list a node or relationship had before this write (`had`).
 _ADD_DS = "CASE WHEN $ds IN had THEN had ELSE had + $ds END"
+
+
+def ensure_schema(conn: "Connection") -> None:
+    """Create the uniqueness constraints (and so the ``:Resource(uri)`` index) if missing.
+
+    :func:`load` does this first; after an offline import (:mod:`.neo4j_import`) it is the one
+    step left, since the import tool cannot create constraints on Community's record formats.
+    Creating a constraint over existing data checks it: duplicate ``uri`` values fail here.
+    """
+    with _mapped(conn.uri, conn.database, conn.user):
+        for q in SCHEMA_QUERIES:
+            conn.driver.execute_query(q, database_=conn.database)
 
 
 class LoadInterrupted(StoreUnavailable):

@@ -48,6 +48,8 @@ __all__ = [
     "stop",
     "status",
     "read_state",
+    "check_importable",
+    "import_database",
 ]
 
 #: The newest 5.26 LTS patch on Maven Central when this was written; 5.26 runs on Java 17.
@@ -681,7 +683,9 @@ def start(version: str = DEFAULT_VERSION, *, port: int | None = None,
             raise Neo4jServerError(
                 f"The Neo4j password must have at least {MIN_PASSWORD_LENGTH} characters. "
                 "Fix: set a longer NEO4J_PASSWORD, or unset it for a random one.")
-        first_start = not (home / "data" / "databases").exists()
+        # the system database is created at the first start; an offline import (import_database)
+        # may already have written data/databases/neo4j before it
+        first_start = not (home / "data" / "databases" / "system").exists()
         auto_port = port is None
         port_tries, plugin_error = 0, None
         while True:
@@ -858,6 +862,114 @@ def stop(info: ServerInfo | str | os.PathLike, *, timeout: float = STOP_TIMEOUT_
         if last.read_text(encoding="utf-8").strip() == str(info.home):
             last.unlink()
     return clean
+
+
+_IMPORT_NOISE = re.compile(r"^\s*(at |\.{10} |\.\.\. \d+ more)")
+
+
+def check_importable(home: str | os.PathLike, database: str = "neo4j", *, overwrite: bool = False) -> bool:
+    """Refuse an import that would fail or lose data; return whether `database` exists already.
+
+    Raises
+    ------
+    Neo4jServerError
+        The server on `home` is running, `database` is not a Neo4j name, or it exists and
+        `overwrite` is false.
+    """
+    home = Path(home).resolve()
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9.-]{2,62}", database):
+        raise Neo4jServerError(f"{database!r} is not a Neo4j database name (3-63 letters, digits, '.', '-')")
+    if (home / STATE_FILE).exists():
+        info = read_state(home)
+        if info.pid > 0 and _alive(info.pid) and _is_our_server(info.pid, home):
+            raise Neo4jServerError(
+                f"The server on {home} is running (pid {info.pid}); the import tool writes the store "
+                f"files directly. Fix: `scripts/neo4j-server stop --home {home}`, import, then start "
+                "it again (or load through the running server with `useit neo4j load`).")
+    store = Path(home).resolve() / "data" / "databases" / database
+    existed = store.exists() and any(store.iterdir())
+    if existed and not overwrite:
+        raise Neo4jServerError(
+            f"{home} already has a database {database!r} (perhaps empty, made at the first start). "
+            "The import replaces a database as a whole. Fix: pass --overwrite to replace it and "
+            "every dataset in it, or add this dataset with `useit neo4j load`.")
+    return existed
+
+
+def import_database(home: str | os.PathLike, arguments: list[str], *, database: str = "neo4j",
+                    overwrite: bool = False, version: str = DEFAULT_VERSION, java: str | None = None,
+                    heap: str = "1g", timeout: float | None = None) -> dict:
+    """Run ``neo4j-admin database import full`` on a stopped server's home (offline bulk import).
+
+    Validates before anything is written: the server on `home` must not be running, and a
+    database that already exists there is only replaced with ``overwrite`` (all of it: every
+    dataset in it). If the import itself fails on a database that did not exist before, its
+    partial store is removed, so the next attempt starts clean.
+
+    Parameters
+    ----------
+    home : path-like
+        The server's home (``scripts/neo4j-server start --data-dir HOME``; a new folder is fine:
+        the first :func:`start` on it then sets the password and creates the system database).
+    arguments : list of str
+        The import options, e.g. ``ImportFiles.arguments()`` from :mod:`.neo4j_import`.
+    database : str
+        Database to create; Community serves one user database, ``neo4j``.
+    overwrite : bool
+        Replace an existing `database` (``--overwrite-destination``).
+    version, java : str, optional
+        As for :func:`start` (the jars come from the same cache).
+    heap : str
+        ``-Xmx`` of the import tool (it keeps its large buffers off heap).
+    timeout : float, optional
+        Seconds before the import is stopped.
+
+    Returns
+    -------
+    dict
+        ``seconds`` (wall time of the import tool) and ``summary`` (its "IMPORT DONE ..." lines).
+
+    Raises
+    ------
+    Neo4jServerError
+        The server is running, the database exists (without `overwrite`), the database name is
+        not a Neo4j name, or the import tool failed (its cause, without the Java stack).
+    """
+    home = Path(home).resolve()
+    existed = check_importable(home, database, overwrite=overwrite)
+    store = home / "data" / "databases" / database
+    java_exe = _java(java)
+    lib = fetch(version, plugins=False) / "lib"
+    (home / "conf").mkdir(parents=True, exist_ok=True)
+    (home / "conf" / "neo4j.conf").touch()
+    report = home / "logs" / f"import-{database}.report"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [java_exe, f"-Xmx{heap}", "-cp", f"{lib}/*", ADMIN_TOOL, "database", "import", "full",
+           database, *arguments, f"--report-file={report}", "--verbose"]
+    if overwrite:
+        cmd.append("--overwrite-destination=true")
+    env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
+    env.pop("NEO4J_PASSWORD", None)
+    began = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, env=env, cwd=home, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc = None
+    seconds = time.perf_counter() - began
+    output = proc.stdout if proc is not None else ""
+    if proc is None or proc.returncode != 0 or "IMPORT DONE" not in output:
+        if not existed:
+            shutil.rmtree(store, ignore_errors=True)
+            shutil.rmtree(home / "data" / "transactions" / database, ignore_errors=True)
+        lines = [ln for ln in output.splitlines() if ln.strip() and not _IMPORT_NOISE.match(ln)]
+        why = "it ran past the timeout" if proc is None else f"exit {proc.returncode}"
+        raise Neo4jServerError(
+            f"neo4j-admin database import into {home} failed ({why}). "
+            + ("The partial store was removed; " if not existed else "")
+            + f"see {report} for bad entries.\n--- output (tail) ---\n" + "\n".join(lines[-15:]))
+    done = output[output.index("IMPORT DONE"):].splitlines()
+    return {"seconds": seconds, "summary": [ln.strip() for ln in done[:6] if ln.strip()]}
 
 
 def status(home: str | os.PathLike) -> tuple[ServerInfo, bool]:
