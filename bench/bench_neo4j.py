@@ -9,9 +9,15 @@ the same run on the same server, and is extrapolated (stated in the output).
 Each ``--page-cache`` value gets its own fresh throw-away server (same data, same run), so the
 effect of the page cache is measured against the per-row baseline on the same machine.
 
+``--import`` also measures the offline bulk import (``useit neo4j import``): the same rows as
+``neo4j-admin database import full`` CSV files into a fresh home, then the server started on it
+and the constraints created, with the node and relationship counts checked, in the same run as
+the Bolt load, so the two are compared on the same machine at the same time.
+
 Usage::
 
     .venv/bin/python bench/bench_neo4j.py --rels 200000 --page-cache 64m --page-cache 2g --no-rerun
+    .venv/bin/python bench/bench_neo4j.py --rels 1000000 --no-rerun --keep --import
 
 Prints one JSON object; ``bench/results/neo4j.md`` records a run.
 """
@@ -139,6 +145,53 @@ def _run(args, rows, page_cache) -> dict:
     return out
 
 
+def _import(args, rows) -> dict:
+    """The offline bulk import of the same rows into a fresh home (project jars), timed by phase."""
+    import shutil
+    import tempfile
+
+    from useit_graph.store import neo4j as store
+    from useit_graph.store import neo4j_import, neo4j_server
+
+    work = Path(tempfile.mkdtemp(prefix="useit-bench-import-"))
+    home = work / "home"
+    out: dict = {}
+    info = None
+    try:
+        t = time.perf_counter()
+        files = neo4j_import.write_import_files(rows, work / "csv")
+        csv_s = time.perf_counter() - t
+        csv_mb = sum(p.stat().st_size for p in (work / "csv").glob("*.csv")) / 2**20
+        res = neo4j_server.import_database(home, files.arguments(), heap=args.heap)
+        t = time.perf_counter()
+        info = neo4j_server.start(data_dir=home, page_cache="64m", heap=args.heap, plugins=False)
+        start_s = time.perf_counter() - t
+        with store.connect(info.uri, info.user, info.password, "neo4j") as conn:
+            t = time.perf_counter()
+            store.ensure_schema(conn)
+            conn.driver.execute_query("CALL db.awaitIndexes(600)", database_="neo4j")
+            schema_s = time.perf_counter() - t
+            c = store.counts(conn, rows.dataset)
+        assert c["nodes"] == c["uris"] == rows.n_nodes and c["relationships"] == rows.n_relationships, c
+        offline = csv_s + res["seconds"]
+        online = offline + start_s + schema_s
+        out = {
+            "csv_s": round(csv_s, 1), "csv_mb": round(csv_mb), "csv_files": len(files.nodes) + len(files.relationships),
+            "import_tool_s": round(res["seconds"], 1), "start_s": round(start_s, 1),
+            "constraints_s": round(schema_s, 1), "import_tool_summary": res["summary"],
+            "relationships_per_s_csv_plus_import": round(rows.n_relationships / offline),
+            "relationships_per_s_until_queryable": round(rows.n_relationships / online),
+            "store_mb": _store_mb(home), "counts_after_import": c,
+            "note": "CSV written by useit_graph.store.neo4j_import, neo4j-admin database import full "
+                    "(project jars, -Xmx " + args.heap + "), then start + constraints",
+        }
+    finally:
+        if info is not None:
+            neo4j_server.stop(info, remove=True)
+        shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rels", type=int, default=1_000_000, help="synthetic qualified relationships")
@@ -152,6 +205,9 @@ def main(argv=None) -> int:
                     help="page cache of a throw-away server; repeat to compare (default 64m); "
                          "ignored with NEO4J_URI")
     ap.add_argument("--heap", default="1g", help="max heap of the throw-away servers")
+    ap.add_argument("--import", dest="bulk_import", action="store_true",
+                    help="also time the offline bulk import (useit neo4j import) of the same rows")
+    ap.add_argument("--only-import", action="store_true", help="time the bulk import only")
     args = ap.parse_args(argv)
 
     from _synth_rows import synth_triples
@@ -187,8 +243,14 @@ def main(argv=None) -> int:
     else:
         configs = list(args.page_cache or ["64m"])
     out["runs"] = []
-    for page_cache in configs:
+    for page_cache in ([] if args.only_import else configs):
         out["runs"].append(_run(args, rows, page_cache))
+    if args.bulk_import or args.only_import:
+        out["bulk_import"] = _import(args, rows)
+        if out["runs"]:
+            bolt = out["runs"][0]["batched"]["relationships_per_s"]
+            out["bulk_import"]["vs_batched_bolt"] = round(
+                out["bulk_import"]["relationships_per_s_until_queryable"] / bolt, 1)
     if len(out["runs"]) > 1:
         base = out["runs"][0]["batched"]["relationships_per_s"]
         for run in out["runs"][1:]:
