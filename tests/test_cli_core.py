@@ -181,3 +181,14 @@ def test_summary_as_of_must_be_a_date(bad):
     r = CliRunner().invoke(main, ["summary", "--as-of", bad])
     assert r.exit_code == 2, r.output
     assert "--as-of" in r.output
+
+
+@pytest.mark.parametrize("args", [["metrics", "--as-of", "yesterday"], ["outcomes", "--baseline", "2017-13-01"],
+                                  ["outcomes", "--end", "2019-02-30"], ["report", "--baseline", "20170401"],
+                                  ["report", "--end", "end of 2019"]])
+def test_evaluator_date_options_must_be_dates(args, tmp_path):
+    # a string date compared as text would silently give a wrong snapshot: refused before any work
+    r = CliRunner().invoke(main, args + (["-o", str(tmp_path / "r")] if args[0] == "report" else []))
+    assert r.exit_code == 2, r.output
+    assert args[1] in r.output and "is not a date" in r.output
+    assert not (tmp_path / "r").exists()

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from ._common import data_options, echo_err, emit, output_options
+from ._common import ISO_DATE, data_options, echo_err, emit, output_options
 
 LEVELS = ("node", "network", "tier", "work-package", "group", "blocks", "communities", "brokerage", "legacy")
 PARTITIONS = ("tier", "sector", "group")
@@ -21,6 +21,11 @@ HEADLINE = (
     (5, "recognition_ties", "recognition_ties", "recognition ties to community assets"),
     (6, "anchor_community_reciprocity", "reciprocity", "reciprocity of anchor-community ties"),
 )
+
+
+def _iso(ctx, param, value):
+    """A checked date option (:data:`ISO_DATE`: a bad date is a usage error, exit 2) as its ISO text."""
+    return value.isoformat() if value is not None else None
 
 
 def _filters(as_of=None, work_package=(), place=(), rel_type=(), keep_isolates=False):
@@ -56,7 +61,7 @@ def _table(counts, key_name):
               help="node: one row per node; network: one row; tier / work-package: tie counts; group: E-I "
                    "per group of the partition; blocks: block density matrix; communities: Louvain; "
                    "brokerage: role counts, expectations and z; legacy: broker-dependence scenarios.")
-@click.option("--as-of", help="Snapshot date (YYYY-MM-DD).")
+@click.option("--as-of", type=ISO_DATE, callback=_iso, help="Snapshot date (YYYY-MM-DD).")
 @click.option("--partition", type=click.Choice(PARTITIONS), default="tier", show_default=True,
               help="Partition for bridging share, E-I, Blau/IQV, blocks, assortativity and brokerage: tier "
                    "(micro/intermediary/macro) or sector (the group attribute; 'group' is the old name).")
@@ -149,8 +154,8 @@ def _period(ctx_data, baseline, end):
 
 
 @click.command()
-@click.option("--baseline", help="Baseline snapshot date (default: the programme's start date).")
-@click.option("--end", help="End snapshot date (default: the programme's end date).")
+@click.option("--baseline", type=ISO_DATE, callback=_iso, help="Baseline snapshot date (default: the programme's start date).")
+@click.option("--end", type=ISO_DATE, callback=_iso, help="End snapshot date (default: the programme's end date).")
 @output_options(default="table")
 @data_options
 def outcomes(baseline, end, fmt, output, ctx_data):
@@ -190,8 +195,8 @@ def _build(ctx_data, baseline, end, **options):
 @click.command()
 @click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Folder to write report.md, report.html and figures/ into.")
-@click.option("--baseline", help="Baseline snapshot date (default: the programme's start date).")
-@click.option("--end", help="End snapshot date (default: the programme's end date).")
+@click.option("--baseline", type=ISO_DATE, callback=_iso, help="Baseline snapshot date (default: the programme's start date).")
+@click.option("--end", type=ISO_DATE, callback=_iso, help="End snapshot date (default: the programme's end date).")
 @click.option("--partition", type=click.Choice(("tier", "sector")), default="tier", show_default=True,
               help="Partition of the brokerage roles: tier (micro/intermediary/macro) or sector.")
 @click.option("--holes", type=click.Choice(("undirected", "directed")), default="undirected", show_default=True,
