@@ -118,7 +118,6 @@ def _rows(rows):
 
 @pytest.mark.parametrize("name", _twins())
 def test_cypher_twin_matches_sparql(name, loaded, seed_dataset, seed_graph):
-    from useit_graph.queries import run_sparql
 
     q = _named()[name]
     nonempty = 0
@@ -131,3 +130,37 @@ def test_cypher_twin_matches_sparql(name, loaded, seed_dataset, seed_graph):
         assert _rows(got) == _rows(want), (name, {k: str(v) for k, v in bindings.items()})
         nonempty += bool(want)
     assert nonempty, f"{name}: every sample case returned no rows; the parity check would be empty"
+
+
+def test_cli_query_neo4j_dataset_option(loaded, neo4j_server):
+    """``useit query --backend neo4j --dataset ID`` binds $dataset: the loaded id gives the embedded
+    answer, an id that loaded nothing gives no rows (the twins filter on the ``datasets`` lists)."""
+    import json
+    import os
+
+    from click.testing import CliRunner
+
+    from cli import main
+
+    env = {"NEO4J_URI": neo4j_server.uri, "NEO4J_USER": neo4j_server.user,
+           "NEO4J_PASSWORD": neo4j_server.password, "NEO4J_DATABASE": "neo4j"}
+    args = ["query", "find_neighbours", "-p", "entity=Brushstrokes", "--backend", "neo4j", "--json"]
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        mine = CliRunner().invoke(main, args + ["--dataset", DATASET])
+        other = CliRunner().invoke(main, args + ["--dataset", "test-parity-nothing-loaded"])
+        embedded = CliRunner().invoke(main, ["query", "find_neighbours", "-p", "entity=Brushstrokes",
+                                             "--dataset", DATASET])
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    assert mine.exit_code == 0, mine.output
+    embedded_rows = CliRunner().invoke(main, ["query", "find_neighbours", "-p", "entity=Brushstrokes", "--json"])
+    want = json.loads(embedded_rows.output)
+    assert want and _rows(json.loads(mine.output)) == _rows(want)
+    assert other.exit_code == 0 and json.loads(other.output) == []
+    assert embedded.exit_code == 2 and "--backend neo4j" in embedded.output

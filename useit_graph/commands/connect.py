@@ -215,7 +215,7 @@ def _query_source(ctx_data):
     return ctx_data.source() if ctx_data.store_dir else ctx_data.dataset()[0]
 
 
-def _run_neo4j(q, params, ctx_data):
+def _run_neo4j(q, params, ctx_data, dataset=None):
     """Run the Cypher file of `q` (the one discovered, so ``--queries-dir`` overrides count)."""
     from ..queries import is_oxigraph, rdflib_view, resolve_params
 
@@ -243,7 +243,7 @@ def _run_neo4j(q, params, ctx_data):
             values[name] = term.toPython() if kind == "int" else str(term)
     conn = neo.connect()
     try:
-        return run(q.cypher, values, conn, root=ctx_data.root)
+        return run(q.cypher, values, conn, root=ctx_data.root, dataset=dataset)
     finally:
         conn.close()
 
@@ -254,10 +254,12 @@ def _run_neo4j(q, params, ctx_data):
               help="A parameter value (names, acronyms and CURIEs are resolved). Repeatable.")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
               help="embedded: SPARQL on the in-process RDF; neo4j: the Cypher twin on NEO4J_URI.")
+@click.option("--dataset", "dataset_id", default=None,
+              help="With --backend neo4j: only what this dataset id loaded (default: every dataset).")
 @_queries_dir_option
 @data_options
 @output_options()
-def query(name, params, backend, queries_dirs, ctx_data, fmt, output):
+def query(name, params, backend, dataset_id, queries_dirs, ctx_data, fmt, output):
     """Run a named query with bound parameters (never formatted into the query text).
 
     The SPARQL file runs on the seeds (plus --data), or on a persistent store with --store; the
@@ -268,7 +270,7 @@ def query(name, params, backend, queries_dirs, ctx_data, fmt, output):
     Examples:
       useit query find_neighbours -p entity=Brushstrokes -p tie_type=linking
       useit query find_paths -p a="Warm Earth" -p b="Birmingham City Council" --csv
-      useit query find_brokers -p a=bham:brushstrokes -p b=SWBH --backend neo4j
+      useit query find_brokers -p a=bham:brushstrokes -p b=SWBH --backend neo4j --dataset seeds
       useit query find_neighbours -p entity=SWBH --store city.store
     """
     from ..queries import discover_queries, get_query, run_sparql
@@ -276,10 +278,13 @@ def query(name, params, backend, queries_dirs, ctx_data, fmt, output):
     values = _parse_kv(params)
     qs = discover_queries(ctx_data.root, queries_dirs)
     q = get_query(name, qs)
+    if dataset_id is not None and backend != "neo4j":
+        raise click.UsageError("--dataset selects a dataset loaded into Neo4j: use it with --backend neo4j "
+                               "(the embedded backend reads the files given with --data/--store)")
     if backend == "neo4j":
         if q.cypher is None:
             raise UsageError(f"named query {name!r} has no Cypher twin", hint=f"add queries/cypher/{name}.cypher")
-        rows = _run_neo4j(q, values, ctx_data)
+        rows = _run_neo4j(q, values, ctx_data, dataset=dataset_id)
     else:
         rows = run_sparql(name, values, _query_source(ctx_data), queries=qs)
     emit(rows, fmt, output, columns=None if rows else (list(q.returns) or None))
