@@ -298,3 +298,34 @@ def test_focus_view_keeps_relationship_withheld_where_person_is_cut_off(seed_out
     edges = data_blocks(outs["focus.html"].read_text())["useit-edges"]
     assert edges and not [e for e in edges if e["useit"]["rel"] and "mohammed" in e["useit"]["rel"]]
     assert json.dumps(edges).lower().count("mohammed") == 0
+
+
+SHIELD_TTL = THREE_PARTY_TTL + """
+ex:food-bank a uit:CommunityGroup ; rdfs:label "Smith Street Food Bank" ; uit:group uit:sector-community ;
+    rdfs:comment "Smith Street Food Bank fed Smith; Jane Smith volunteered at Smith Street Food Bank." ;
+    uit:evidence ex:ev-food .
+ex:ev-food a uit:Evidence ; uit:source ex:doc ; uit:section "9" ;
+    uit:quote "The Smith Street Food Bank says Hub thanks Smith for Friends of Jane Smith" .
+ex:rel-hub-thanks a uit:Partnership ; rdfs:label "Hub thanks Smith" ; uit:partner ex:hub, ex:food-bank ;
+    uit:startDate "2018-01-01"^^xsd:date ; uit:evidence ex:ev-food .
+"""
+
+
+def test_other_entities_names_shield_a_name_part(tmp_path, ontology):
+    """'Smith' inside 'Smith Street Food Bank' (an organisation) is its name, not Jane Smith: it stays
+    in RDF and in the map; 'Smith' alone, 'Jane Smith' anywhere, and a relationship's label ('Hub
+    thanks Smith', which may describe the person) are redacted."""
+    from useit_graph.project import project_graph
+
+    data = Graph().parse(data=SHIELD_TTL, format="turtle")
+    G = project_graph(ontology + data)
+    want_comment = ("Smith Street Food Bank fed Person 1; Person 1 volunteered at Smith Street Food Bank.")
+    want_quote = "The Smith Street Food Bank says Hub thanks Person 1 for Friends of Person 1"
+    g = Graph().parse(files.write_turtle(data, tmp_path / "s.ttl"))
+    bank = URIRef("https://example.org/p/food-bank")
+    assert str(g.value(bank, RDFS_LABEL)) == "Smith Street Food Bank"
+    assert str(g.value(bank, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"))) == want_comment
+    assert want_quote in {str(o) for o in g.objects(None, URIRef(U + "quote"))}
+    assert str(g.value(URIRef("https://example.org/p/rel-hub-thanks"), RDFS_LABEL)) == "Hub thanks Person 1"
+    nodes = {n["label"]: n for n in data_blocks(render_html(G))["useit-nodes"]}
+    assert nodes["Smith Street Food Bank"]["useit"]["evidence"] == [["9", want_quote]]

@@ -283,7 +283,14 @@ def pseudonymise_rdf(source, include_persons: bool = False):
         alts = sorted(str(o) for o in g.objects(p, alt))
         for name in name_variants(sorted(map(str, found))[0] if found else None, alts):
             names.setdefault(name, f"Person {number[str(p)]}")
-    redact = name_redactor(names)
+    # other entities' names shield a one-word name part inside them ("Thomas" in "St Thomas ...");
+    # only resources that something points at (actors, assets, places), never a relationship's
+    # own label, which may describe the person ("Amazon employs Sami")
+    referenced = {o for _, p_, o in g if isinstance(o, URIRef) and p_ != URIRef(RDF_TYPE)}
+    others = {str(o) for pred in (label, alt, URIRef(SKOS + "prefLabel"))
+              for s, o in g.subject_objects(pred)
+              if s in referenced and s not in person_set and s not in person_rels and isinstance(o, Literal)}
+    redact = name_redactor(names, protect=others)
 
     def text(o):
         return Literal(redact(str(o)), lang=o.language, datatype=o.datatype) if _is_text(o) else o

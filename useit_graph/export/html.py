@@ -208,29 +208,55 @@ def name_variants(label, alt_labels=()) -> list:
     return [x for x in out if not (x in seen or seen.add(x))]
 
 
-def name_redactor(names: dict):
+def name_redactor(names: dict, protect=()):
     """``text -> text`` that replaces each whole-word, case-sensitive name by its pseudonym.
 
     Parameters
     ----------
     names : dict
         Name -> pseudonym ("Queeni Thomas" -> "Person 3"). Longer names win over their parts.
+    protect : iterable of str, optional
+        Other entities' names (organisations, places, assets). Where one of them of two or more
+        words contains a one-word name ("Thomas" in "St Thomas Community Hub"), that word is
+        left alone inside it: the entity's own name is public and a surname or first name that
+        is also part of it is not the person. Names of two or more words ("Queeni Thomas") are
+        replaced inside protected names too.
 
     Examples
     --------
     >>> redact = name_redactor({"Sami": "Person 2", "Anne": "Person 1"})
     >>> redact("Sami left; Anne's English improved; Samira and planners stay.")
     "Person 2 left; Person 1's English improved; Samira and planners stay."
+    >>> redact = name_redactor({"Queeni Thomas": "Person 3", "Queeni": "Person 3", "Thomas": "Person 3"},
+    ...                        protect=["St Thomas Community Hub", "Friends of Queeni Thomas"])
+    >>> redact("Thomas met St Thomas Community Hub and Friends of Queeni Thomas.")
+    'Person 3 met St Thomas Community Hub and Friends of Person 3.'
     """
     if not names:
         return lambda text: text
-    ordered = sorted(names, key=lambda s: (-len(s), s))
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in ordered) + r")(?![\w-])")
+
+    def alternation(words):
+        ordered = sorted(words, key=lambda s: (-len(s), s))
+        return r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in ordered) + r")(?![\w-])"
+
+    pattern = re.compile(alternation(names))
+    multi = {n: v for n, v in names.items() if len(n.split()) > 1}
+    inside = re.compile(alternation(multi)) if multi else None
+    shields = sorted({p for p in map(str, protect or ()) if len(p.split()) > 1 and p not in names
+                      and any(len(m.group(0).split()) == 1 for m in pattern.finditer(p))})
+    if shields:
+        # a shield is tried before the names at each position, so "St Thomas ..." is taken whole
+        pattern = re.compile("(" + alternation(shields) + ")|" + alternation(names))
+
+    def sub(m):
+        if shields and m.group(1) is not None:
+            return inside.sub(lambda x: multi[x.group(0)], m.group(0)) if inside else m.group(0)
+        return names[m.group(0)]
 
     def redact(text):
         if not isinstance(text, str) or not text:
             return text
-        return pattern.sub(lambda m: names[m.group(0)], text)
+        return pattern.sub(sub, text)
 
     return redact
 
@@ -305,7 +331,9 @@ def pseudonymise_persons(G, include_persons: bool = False, *, base=None):
         for u, v, d in g.edges(data=True):
             if d.get("rel") in withheld or _touches(g, persons, u, v, d):
                 secret.update((e.get("section"), e.get("quote")) for e in d.get("evidence") or ())
-    redact = name_redactor(names)
+    others = {t for g in (B, H) for n, d in g.nodes(data=True) if n not in persons
+              for t in [d.get("label"), *(d.get("alt_labels") or ())] if t}
+    redact = name_redactor(names, protect=others)
 
     def scrub(evidence):
         return [{**e, "quote": _WITHHELD if (e.get("section"), e.get("quote")) in secret else redact(e.get("quote")),
