@@ -106,3 +106,42 @@ def test_vocabulary_check_binds_data_iris(tmp_path):
     assert sorted((f.path, f.value) for f in found) == [("rdf:type", "uit:Spaceshipz"), ("uit:wingspanz", None)]
     assert all("example.org/odd/thing" in str(f.focus) for f in found)
     assert rec.texts and not [t for t in rec.texts if "Spaceshipz" in t or "wingspanz" in t]
+
+
+def test_cli_validate_store_reports_what_pyshacl_reports(tmp_path):
+    """``useit validate --store`` (SPARQL checks) against ``useit validate FILE`` (pySHACL) on the
+    same broken fixture: the same findings, less file and line, and the same exit code."""
+    import json
+
+    from click.testing import CliRunner
+
+    from cli import main
+
+    bad = FIXTURES[0]
+    runner = CliRunner()
+    built = runner.invoke(main, ["store", "build", str(tmp_path / "s"), str(bad), "--no-projection"])
+    assert built.exit_code == 0, built.output
+    ref = runner.invoke(main, ["validate", str(bad), "--format", "json"])
+    got = runner.invoke(main, ["validate", "--store", str(tmp_path / "s"), "--format", "json"])
+    assert ref.exit_code == got.exit_code == 1, got.output
+
+    def strip(text):
+        rows = json.loads(text[text.index("["):])
+        return sorted(json.dumps({k: v for k, v in r.items() if k not in ("file", "line")}, sort_keys=True)
+                      for r in rows)
+
+    assert strip(got.output) == strip(ref.output) and strip(ref.output)
+    both = runner.invoke(main, ["validate", "--store", str(tmp_path / "s"), str(bad)])
+    assert both.exit_code == 2 and "--store validates what the store holds" in both.output
+
+
+def test_cli_validate_store_of_a_synthetic_city_conforms(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    (path,) = write_synth(tmp_path / "s.nt", 100, 800, seed=3)
+    runner = CliRunner()
+    assert runner.invoke(main, ["store", "build", str(tmp_path / "st"), str(path)]).exit_code == 0
+    r = runner.invoke(main, ["validate", "--store", str(tmp_path / "st"), "--no-warnings"])
+    assert r.exit_code == 0, r.output

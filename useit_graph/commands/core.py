@@ -44,6 +44,22 @@ def _findings(ctx_data, files, errors=None):
     from ..validate import load_shapes, validate_dataset
 
     paths = ctx_data.paths
+    if ctx_data.store_dir:
+        # city scale: every shape compiled to set-based SPARQL on the store (docs/scale.md, 4);
+        # the same findings as pySHACL, without file and line (the store keeps no positions)
+        import time
+
+        from ..fast_validate import validate_store
+
+        if files or ctx_data.data_files or not ctx_data.seeds:
+            raise UsageError("--store validates what the store holds; FILES, --data and --no-seeds "
+                             "choose the data only when there is no store",
+                             hint="drop them, or build a store of those files with `useit store build`")
+        started = time.perf_counter()
+        found = validate_store(ctx_data.source(), paths.shapes)
+        echo_err(f"validated the store {ctx_data.store_dir} with SPARQL checks in "
+                 f"{time.perf_counter() - started:.1f} s")
+        return found
     if files:
         ds, index = load_files([paths.ontology, *files], root=paths.root, errors=errors)
     else:
@@ -63,12 +79,15 @@ def validate(files, warnings, fmt, output, ctx_data):
 
     With no FILES, validates the ontology and the seeds (plus any --data files). Every finding is
     listed with file, line, entity, message and fix. Exit codes: 0 conforms, 1 violations, 2 usage.
+    With --store, validates a persistent store at city scale with the shapes compiled to SPARQL
+    (the same findings as pySHACL, without file and line; docs/scale.md).
 
     \b
     Examples:
       useit validate
       useit validate my-data.ttl --format json
       useit validate --no-warnings --csv -o findings.csv
+      useit validate --store city.store --no-warnings
     """
     _check_rdf_files(files)
     errors: list = []
