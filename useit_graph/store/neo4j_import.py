@@ -174,19 +174,34 @@ class ImportFiles:
 
 def _columns(rows: list[dict], where) -> list[tuple[str, str]] | None:
     """(key, type) per property of these rows, or None if a key has two types among them."""
-    seen: dict = {}
+    classes: dict = defaultdict(set)  # key -> Python classes of its values (one pass, no names yet)
     for r in rows:
         for k, v in r.items():
-            if v is None:
-                continue
-            if isinstance(v, (list, tuple)) and not v:
-                seen.setdefault(k, None)  # an empty list fits any array type
-                continue
-            t = _type_name(v, where(r))
-            if seen.get(k) not in (None, t):
+            classes[k].add(v.__class__)
+    out = []
+    for k, found in classes.items():
+        found.discard(type(None))
+        if not found:
+            continue
+        if found & {list, tuple}:
+            if found - {list, tuple}:
                 return None
-            seen[k] = t
-    return [(k, t or "string[]") for k, t in seen.items()]
+            inner = {_type_name(v, where(r)) for r in rows if (v := r.get(k))}  # non-empty lists
+            if len(inner) > 1:
+                return None
+            out.append((k, inner.pop() if inner else "string[]"))
+            continue
+        names = set()
+        for c in found:
+            name = _SCALAR.get(c)
+            if name is None:  # name the entity that holds the value
+                bad = next(r for r in rows if r.get(k).__class__ is c)
+                _type_name(bad[k], where(bad))
+            names.add(name)
+        if len(names) > 1:
+            return None
+        out.append((k, names.pop()))
+    return out
 
 
 def _signature_groups(rows: list[dict], where) -> list[tuple[list[tuple[str, str]], list[dict]]]:
@@ -211,28 +226,34 @@ def _fails(fmt, value) -> bool:
     return False
 
 
-def _write(path: Path, columns: list[tuple[str, str]], header: list[str], lines) -> tuple[int, bool]:
-    """Write one CSV file atomically; `lines` yields (values, entity), values in `columns` order.
+def _write(path: Path, columns: list[tuple[str, str]], header: list[str], rows, values, where,
+           tail: str = "") -> tuple[int, bool]:
+    """Write one CSV file atomically.
 
+    Each of `rows` becomes one line: ``values(row)`` in `columns` order, then `tail` (fields that
+    are the same on every line, already formatted). ``where(row)`` names the entity in an error.
     Returns the row count and whether a field holds a line break (the import then needs
     ``--multiline-fields=true``; a break can only come from inside a quoted string).
     """
     fmts = [_formatter(t) for _, t in columns]
+    end = ("," + tail if columns and tail else tail) + "\n"
     count, multiline = 0, False
     tmp = path.with_suffix(path.suffix + ".part")
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        with open(tmp, "w", encoding="utf-8", newline="", buffering=1 << 20) as fh:
             fh.write(",".join(header) + "\n")
-            for values, entity in lines:
+            write = fh.write
+            for row in rows:
+                vals = values(row)
                 try:
-                    line = ",".join("" if v is None else f(v) for f, v in zip(fmts, values))
+                    line = ",".join(["" if v is None else f(v) for f, v in zip(fmts, vals)])
                 except ValueError as exc:
-                    bad = next(k for (k, _), f, v in zip(columns, fmts, values)
+                    bad = next(k for (k, _), f, v in zip(columns, fmts, vals)
                                if v is not None and _fails(f, v))
-                    raise ImportDataError(f"{entity()}, property {bad!r}: {exc}") from None
+                    raise ImportDataError(f"{where(row)}, property {bad!r}: {exc}") from None
                 if not multiline and ("\n" in line or "\r" in line):
                     multiline = True
-                fh.write(line + "\n")
+                write(line + end)
                 count += 1
         os.replace(tmp, path)
     except BaseException:
@@ -242,7 +263,6 @@ def _write(path: Path, columns: list[tuple[str, str]], header: list[str], lines)
 
 
 _ENDS = [(":START_ID", "string"), (":END_ID", "string")]
-_DATASETS = ("datasets", "string[]")
 
 
 def write_import_files(rows: Rows, directory: str | os.PathLike) -> ImportFiles:
@@ -284,7 +304,7 @@ def write_import_files(rows: Rows, directory: str | os.PathLike) -> ImportFiles:
         raise FileExistsError(f"{out} already holds CSV files. Fix: give an empty directory for "
                               "the import files")
     files = ImportFiles(directory=out)
-    ds = [rows.dataset]
+    ds_field = _formatter("string[]")([rows.dataset])  # the same on every line
 
     def node_where(p):
         return f"node {p.get('uri')!r}"
@@ -293,21 +313,21 @@ def write_import_files(rows: Rows, directory: str | os.PathLike) -> ImportFiles:
     for lbls, node_rows in sorted(rows.nodes.items()):
         labels = tuple(_checked(x, "label") for x in lbls)
         for cols, group in _signature_groups([r["props"] for r in node_rows], node_where):
-            cols = [("uri", "string")] + [(k, t) for k, t in cols if k != "uri"] + [_DATASETS]
-            header = ["uri:ID"] + [f"{k}:{t}" for k, t in cols[1:]]
-            keys = [k for k, _ in cols[:-1]]
+            cols = [("uri", "string")] + [(k, t) for k, t in cols if k != "uri"]
+            header = ["uri:ID"] + [f"{k}:{t}" for k, t in cols[1:]] + ["datasets:string[]"]
+            getters = [k for k, _ in cols]
             path = out / f"nodes-{n:03d}-{'_'.join(labels)}.csv"
             n += 1
-            count, ml = _write(path, cols, header, (
-                ([p.get(k) for k in keys] + [ds], lambda p=p: node_where(p)) for p in group))
+            count, ml = _write(path, cols, header, group,
+                               lambda p, keys=getters: [p.get(k) for k in keys], node_where, ds_field)
             files.nodes.append((labels, path, count))
             files.multiline |= ml
 
     marker = marker_props(rows)
     mcols = [(k, _type_name(v, "the load marker")) for k, v in marker.items()]
     path = out / f"nodes-{n:03d}-{LOAD_LABEL}.csv"
-    count, _ = _write(path, mcols, [f"{k}:{t}" for k, t in mcols],
-                      [(list(marker.values()), lambda: "the load marker")])
+    count, _ = _write(path, mcols, [f"{k}:{t}" for k, t in mcols], [marker],
+                      lambda m: list(m.values()), lambda m: "the load marker")
     files.nodes.append(((LOAD_LABEL,), path, count))
 
     r = 0
@@ -315,26 +335,23 @@ def write_import_files(rows: Rows, directory: str | os.PathLike) -> ImportFiles:
         t = _checked(typ, "relationship type")
         path = out / f"rels-{r:03d}-{t}.csv"
         r += 1
-        count, _ = _write(path, _ENDS + [_DATASETS], [":START_ID", ":END_ID", "datasets:string[]"], (
-            ([x["src"], x["dst"], ds], lambda x=x, t=t: f"{t} {x['src']!r} -> {x['dst']!r}")
-            for x in link_rows))
+        count, _ = _write(path, _ENDS, [":START_ID", ":END_ID", "datasets:string[]"], link_rows,
+                          lambda x: (x["src"], x["dst"]),
+                          lambda x, t=t: f"{t} {x['src']!r} -> {x['dst']!r}", ds_field)
         files.relationships.append((t, path, count))
-
-    def edge_where(p):
-        return f"edge key {p.get('key')!r}"
 
     for typ, edge_rows in sorted(rows.edges.items()):
         t = _checked(typ, "relationship type")
         ends = {id(e["props"]): (e["src"], e["dst"]) for e in edge_rows}
-        for cols, group in _signature_groups([e["props"] for e in edge_rows], edge_where):
-            cols = _ENDS + cols + [_DATASETS]
-            keys = [k for k, _ in cols[2:-1]]
-            header = [":START_ID", ":END_ID"] + [f"{k}:{tp}" for k, tp in cols[2:]]
+        for cols, group in _signature_groups([e["props"] for e in edge_rows],
+                                             lambda p, t=t: f"{t} edge key {p.get('key')!r}"):
+            keys = [k for k, _ in cols]
+            header = [":START_ID", ":END_ID"] + [f"{k}:{tp}" for k, tp in cols] + ["datasets:string[]"]
             path = out / f"rels-{r:03d}-{t}.csv"
             r += 1
-            count, ml = _write(path, cols, header, (
-                ([*ends[id(p)], *(p.get(k) for k in keys), ds], lambda p=p, t=t: f"{t} {edge_where(p)}")
-                for p in group))
+            count, ml = _write(path, _ENDS + cols, header, group,
+                               lambda p, keys=keys: [*ends[id(p)], *[p.get(k) for k in keys]],
+                               lambda p, t=t: f"{t} edge key {p.get('key')!r}", ds_field)
             files.relationships.append((t, path, count))
             files.multiline |= ml
     return files
