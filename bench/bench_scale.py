@@ -444,15 +444,24 @@ def plot(results: list, sizes: list, path: Path) -> None:
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 5))
     drawn = 0
-    for stage in STAGES:
-        pts = [(r["size"], r["seconds"], r["peak_rss_mb"]) for r in results
+    colours = plt.get_cmap("tab20").colors
+    markers = "osD^vP*Xh<>"
+    for i, stage in enumerate(STAGES):
+        pts = [(r["size"], r["seconds"], r["peak_rss_mb"], r["status"]) for r in results
                if r["stage"] == stage and r["status"] in ("ok", "timeout") and r["seconds"] > 0]
         if len(pts) < 2 and stage != "validate_pyshacl" or not pts:
             continue
         drawn += 1
         xs = [p[0] for p in pts]
-        axes[0].plot(xs, [p[1] for p in pts], marker="o", label=stage)
-        axes[1].plot(xs, [p[2] for p in pts], marker="o", label=stage)
+        style = {"color": colours[(2 * i) % 20 + (i // 10) % 2], "marker": markers[i % len(markers)]}
+        axes[0].plot(xs, [p[1] for p in pts], label=stage, **style)
+        axes[1].plot(xs, [p[2] for p in pts], label=stage, **style)
+        for x, sec, _, status in pts:  # a stopped run is a lower bound: hollow marker
+            if status == "timeout":
+                axes[0].plot([x], [sec], marker=style["marker"], markersize=12, mfc="none",
+                             color=style["color"], linestyle="none")
+                axes[0].annotate("stopped (lower bound)", (x, sec), textcoords="offset points",
+                                 xytext=(-110, 6), fontsize=7, color=style["color"])
     if not drawn:  # one size only: nothing to draw a line through
         plt.close(fig)
         return
