@@ -33,18 +33,18 @@ def test_fields_read_back_with_an_rfc4180_reader(tmp_path):
     (labels, path, count), marker = files.nodes
     assert labels == ("Charity", "Resource") and count == 2 and marker[0] == ("UseitLoad",)
     header, a, b = _read(path)
-    assert header == ["uri:ID", "label:string", "size:long", "projected:boolean", "start:date",
+    assert header == [":ID", "uri:string", "label:string", "size:long", "projected:boolean", "start:date",
                       "value_gbp:double", "alt_labels:string[]", "datasets:string[]"]
-    assert a == ["urn:a", props["label"], "12", "true", "2017-04-01", "3500000.0",
+    assert a == ["0", "urn:a", props["label"], "12", "true", "2017-04-01", "3500000.0",
                  "x,y" + ni.ARRAY_DELIMITER + 'q"', "d"]
-    assert b == ["urn:b", "", "", "", "", "", "", "d"]
+    assert b == ["1", "urn:b", "", "", "", "", "", "", "d"]
     assert files.multiline and "--multiline-fields=true" in files.arguments()
 
 
 def test_a_property_with_two_types_gets_one_file_per_type(tmp_path):
     files = ni.write_import_files(_rows([{"uri": "urn:a", "created": dt.date(2016, 1, 1)},
                                          {"uri": "urn:b", "created": "sometime in 2016"}]), tmp_path)
-    headers = sorted(_read(p)[0][1] for _, p, _ in files.nodes[:-1])
+    headers = sorted(_read(p)[0][2] for _, p, _ in files.nodes[:-1])
     assert headers == ["created:date", "created:string"]
     assert files.n_nodes == 3  # two nodes and the marker
 
@@ -58,6 +58,23 @@ def test_values_the_csv_cannot_carry_are_refused_by_name(tmp_path, props, where)
     with pytest.raises(ni.ImportDataError, match=where):
         ni.write_import_files(_rows([props]), tmp_path)
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_relationships_join_nodes_by_integer_id(tmp_path):
+    rows = store.Rows(nodes={("Charity", "Resource"): [{"uri": u, "props": {"uri": u}} for u in ("urn:a", "urn:b")]},
+                      links={"PART_OF": [{"src": "urn:b", "dst": "urn:a"}]}, dataset="d")
+    files = ni.write_import_files(rows, tmp_path)
+    ids = {row[1]: row[0] for row in _read(files.nodes[0][1])[1:]}
+    assert _read(files.relationships[0][1]) == [[":START_ID", ":END_ID", "datasets:string[]"],
+                                                [ids["urn:b"], ids["urn:a"], "d"]]
+    assert "--id-type=integer" in files.arguments()
+
+
+def test_a_relationship_to_a_node_not_written_is_refused(tmp_path):
+    rows = store.Rows(nodes={("Charity", "Resource"): [{"uri": "urn:a", "props": {"uri": "urn:a"}}]},
+                      links={"PART_OF": [{"src": "urn:a", "dst": "urn:missing"}]}, dataset="d")
+    with pytest.raises(ni.ImportDataError, match="PART_OF: 'urn:missing' is not among the nodes"):
+        ni.write_import_files(rows, tmp_path)
 
 
 def test_a_folder_with_csv_files_is_refused(tmp_path):

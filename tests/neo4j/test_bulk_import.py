@@ -196,15 +196,17 @@ def test_existing_database_is_kept_unless_overwrite_and_awkward_values_survive(t
 
 def test_failed_import_removes_its_partial_store(tmp_path):
     rows = store.Rows(nodes={("Charity", "Resource"): [{"uri": "urn:a", "props": {"uri": "urn:a"}}]},
-                      links={"PART_OF": [{"src": "urn:a", "dst": "urn:missing"}]}, dataset="test-bad")
+                      links={"PART_OF": [{"src": "urn:a", "dst": "urn:a"}]}, dataset="test-bad")
     files = neo4j_import.write_import_files(rows, tmp_path / "csv")
+    (_, rel_file, _), = files.relationships
+    with open(rel_file, "a", encoding="utf-8") as fh:  # a relationship to a node id no file has
+        fh.write('0,999,"test-bad"\n')
     home = tmp_path / "home"
     with pytest.raises(server.Neo4jServerError, match="failed .*partial store was removed"):
         server.import_database(home, files.arguments())
     assert not (home / "data" / "databases" / "neo4j").exists()
     # the next attempt starts clean
-    good = neo4j_import.write_import_files(
-        store.Rows(nodes=rows.nodes, dataset="test-bad"), tmp_path / "csv-good")
+    good = neo4j_import.write_import_files(rows, tmp_path / "csv-good")
     server.import_database(home, good.arguments())
 
 

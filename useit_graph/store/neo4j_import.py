@@ -12,8 +12,9 @@ records [1]_.
 The files describe exactly the property graph :func:`~useit_graph.store.neo4j.load` would write
 (``tests/neo4j/test_bulk_import.py`` compares the two on a real server, property by property):
 
-* one node file per label set and property signature, header ``uri:ID`` (the key property, also
-  the import's node id), then every property with its type (``start:date``, ``value_gbp:double``,
+* one node file per label set and property signature, header ``:ID`` (an integer the import
+  uses to join relationships to nodes and does not store), ``uri:string`` (the key property),
+  then every property with its type (``start:date``, ``value_gbp:double``,
   ``projected:boolean``, ``alt_labels:string[]``, ...) and ``datasets:string[]``;
 * one relationship file per type: ``:START_ID,:END_ID``, then the direct edge's properties and
   ``datasets:string[]``;
@@ -156,7 +157,7 @@ class ImportFiles:
 
     def arguments(self) -> list[str]:
         """``neo4j-admin database import full`` options for these files (no database name)."""
-        args = ["--array-delimiter=U+001F", "--id-type=string", "--bad-tolerance=0"]
+        args = ["--array-delimiter=U+001F", "--id-type=integer", "--bad-tolerance=0"]
         if self.multiline:
             args.append("--multiline-fields=true")
         args += [f"--nodes={':'.join(lbls)}={p}" for lbls, p, _ in self.nodes]
@@ -262,7 +263,9 @@ def _write(path: Path, columns: list[tuple[str, str]], header: list[str], rows, 
     return count, multiline
 
 
-_ENDS = [(":START_ID", "string"), (":END_ID", "string")]
+# relationships join nodes by integer id: the import tool then maps no strings (measured at 10^6
+# relationships: see bench/results/neo4j.md), and the files are about half the size
+_ENDS = [(":START_ID", "long"), (":END_ID", "long")]
 
 
 def write_import_files(rows: Rows, directory: str | os.PathLike) -> ImportFiles:
@@ -295,8 +298,8 @@ def write_import_files(rows: Rows, directory: str | os.PathLike) -> ImportFiles:
     ...     {"uri": "urn:a", "props": {"uri": "urn:a", "label": 'A "B" c'}}]}, dataset="demo")
     >>> files = write_import_files(rows, tempfile.mkdtemp())
     >>> print(open(files.nodes[0][1], encoding="utf-8").read(), end="")
-    uri:ID,label:string,datasets:string[]
-    "urn:a","A ""B"" c","demo"
+    :ID,uri:string,label:string,datasets:string[]
+    0,"urn:a","A ""B"" c","demo"
     """
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
@@ -305,6 +308,14 @@ def write_import_files(rows: Rows, directory: str | os.PathLike) -> ImportFiles:
                               "the import files")
     files = ImportFiles(directory=out)
     ds_field = _formatter("string[]")([rows.dataset])  # the same on every line
+    ids: dict = {}  # uri -> the import's integer node id
+
+    def node_id(uri, what):
+        try:
+            return ids[uri]
+        except KeyError:
+            raise ImportDataError(f"{what}: {uri!r} is not among the nodes written. Fix: build the "
+                                  "rows with build_rows, which writes every endpoint") from None
 
     def node_where(p):
         return f"node {p.get('uri')!r}"
@@ -314,12 +325,17 @@ def write_import_files(rows: Rows, directory: str | os.PathLike) -> ImportFiles:
         labels = tuple(_checked(x, "label") for x in lbls)
         for cols, group in _signature_groups([r["props"] for r in node_rows], node_where):
             cols = [("uri", "string")] + [(k, t) for k, t in cols if k != "uri"]
-            header = ["uri:ID"] + [f"{k}:{t}" for k, t in cols[1:]] + ["datasets:string[]"]
+            header = [":ID"] + [f"{k}:{t}" for k, t in cols] + ["datasets:string[]"]
             getters = [k for k, _ in cols]
+            for p in group:
+                if p["uri"] in ids:
+                    raise ImportDataError(f"{node_where(p)} is written twice (two label sets)")
+                ids[p["uri"]] = len(ids)
             path = out / f"nodes-{n:03d}-{'_'.join(labels)}.csv"
             n += 1
-            count, ml = _write(path, cols, header, group,
-                               lambda p, keys=getters: [p.get(k) for k in keys], node_where, ds_field)
+            count, ml = _write(path, [(":ID", "long")] + cols, header, group,
+                               lambda p, keys=getters: [ids[p["uri"]], *[p.get(k) for k in keys]],
+                               node_where, ds_field)
             files.nodes.append((labels, path, count))
             files.multiline |= ml
 
@@ -336,13 +352,13 @@ def write_import_files(rows: Rows, directory: str | os.PathLike) -> ImportFiles:
         path = out / f"rels-{r:03d}-{t}.csv"
         r += 1
         count, _ = _write(path, _ENDS, [":START_ID", ":END_ID", "datasets:string[]"], link_rows,
-                          lambda x: (x["src"], x["dst"]),
+                          lambda x, t=t: (node_id(x["src"], t), node_id(x["dst"], t)),
                           lambda x, t=t: f"{t} {x['src']!r} -> {x['dst']!r}", ds_field)
         files.relationships.append((t, path, count))
 
     for typ, edge_rows in sorted(rows.edges.items()):
         t = _checked(typ, "relationship type")
-        ends = {id(e["props"]): (e["src"], e["dst"]) for e in edge_rows}
+        ends = {id(e["props"]): (node_id(e["src"], t), node_id(e["dst"], t)) for e in edge_rows}
         for cols, group in _signature_groups([e["props"] for e in edge_rows],
                                              lambda p, t=t: f"{t} edge key {p.get('key')!r}"):
             keys = [k for k, _ in cols]
