@@ -101,7 +101,7 @@ def _fmt_temporal(v) -> str:
     return v.isoformat()
 
 
-_FORMAT = {"string": _fmt_str, "boolean": _fmt_bool, "long": _fmt_long, "double": _fmt_double,
+_FORMAT = {"id": str, "string": _fmt_str, "boolean": _fmt_bool, "long": _fmt_long, "double": _fmt_double,
            "date": _fmt_temporal, "datetime": _fmt_temporal}
 
 
@@ -175,10 +175,10 @@ class ImportFiles:
 
 def _columns(rows: list[dict], where) -> list[tuple[str, str]] | None:
     """(key, type) per property of these rows, or None if a key has two types among them."""
-    classes: dict = defaultdict(set)  # key -> Python classes of its values (one pass, no names yet)
+    keys: dict = {}  # first-seen order
     for r in rows:
-        for k, v in r.items():
-            classes[k].add(v.__class__)
+        keys.update(r)
+    classes = {k: {r.get(k).__class__ for r in rows} for k in keys}  # key -> Python classes of its values
     out = []
     for k, found in classes.items():
         found.discard(type(None))
@@ -227,6 +227,21 @@ def _fails(fmt, value) -> bool:
     return False
 
 
+def _write_lines(path: Path, header: list[str], lines: list[str]) -> int:
+    """Write a header and ready-made lines (each ending in a newline) to `path` atomically."""
+    tmp = path.with_suffix(path.suffix + ".part")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="", buffering=1 << 20) as fh:
+            fh.write(",".join(header) + "\n")
+            for i in range(0, len(lines), 100_000):
+                fh.write("".join(lines[i:i + 100_000]))
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return len(lines)
+
+
 def _write(path: Path, columns: list[tuple[str, str]], header: list[str], rows, values, where,
            tail: str = "") -> tuple[int, bool]:
     """Write one CSV file atomically.
@@ -265,7 +280,7 @@ def _write(path: Path, columns: list[tuple[str, str]], header: list[str], rows, 
 
 # relationships join nodes by integer id: the import tool then maps no strings (measured at 10^6
 # relationships: see bench/results/neo4j.md), and the files are about half the size
-_ENDS = [(":START_ID", "long"), (":END_ID", "long")]
+_ENDS = [(":START_ID", "id"), (":END_ID", "id")]
 
 
 def write_import_files(rows: Rows, directory: str | os.PathLike) -> ImportFiles:
@@ -333,7 +348,7 @@ def write_import_files(rows: Rows, directory: str | os.PathLike) -> ImportFiles:
                 ids[p["uri"]] = len(ids)
             path = out / f"nodes-{n:03d}-{'_'.join(labels)}.csv"
             n += 1
-            count, ml = _write(path, [(":ID", "long")] + cols, header, group,
+            count, ml = _write(path, [(":ID", "id")] + cols, header, group,
                                lambda p, keys=getters: [ids[p["uri"]], *[p.get(k) for k in keys]],
                                node_where, ds_field)
             files.nodes.append((labels, path, count))
@@ -351,9 +366,13 @@ def write_import_files(rows: Rows, directory: str | os.PathLike) -> ImportFiles:
         t = _checked(typ, "relationship type")
         path = out / f"rels-{r:03d}-{t}.csv"
         r += 1
-        count, _ = _write(path, _ENDS, [":START_ID", ":END_ID", "datasets:string[]"], link_rows,
-                          lambda x, t=t: (node_id(x["src"], t), node_id(x["dst"], t)),
-                          lambda x, t=t: f"{t} {x['src']!r} -> {x['dst']!r}", ds_field)
+        try:  # most rows of a city are these two-id lines: formatted in one comprehension
+            lines = [f"{ids[x['src']]},{ids[x['dst']]},{ds_field}\n" for x in link_rows]
+        except KeyError:
+            for x in link_rows:
+                node_id(x["src"], t), node_id(x["dst"], t)
+            raise
+        count = _write_lines(path, [":START_ID", ":END_ID", "datasets:string[]"], lines)
         files.relationships.append((t, path, count))
 
     for typ, edge_rows in sorted(rows.edges.items()):
