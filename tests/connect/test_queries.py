@@ -110,8 +110,8 @@ def test_cypher_values_travel_as_parameters(monkeypatch):
         def close(self):
             pass
 
-    def fake_run(name, params, conn, root=None):
-        seen.update(name=name, params=params)
+    def fake_run(name, params, conn, root=None, dataset=None):
+        seen.update(name=name, params=params, dataset=dataset)
         return []
 
     monkeypatch.setattr(neo, "run_cypher", fake_run)
@@ -120,7 +120,7 @@ def test_cypher_values_travel_as_parameters(monkeypatch):
                                   "--backend", "neo4j", "--json"])
     assert r.exit_code == 0, r.output
     assert seen == {"name": discover_queries()["find_neighbours"].cypher,
-                    "params": {"entity": BHAM + "brushstrokes", "tie_type": None}}
+                    "params": {"entity": BHAM + "brushstrokes", "tie_type": None}, "dataset": None}
 
 
 # --- parity with networkx on the seeds ------------------------------------------------------------
