@@ -213,7 +213,7 @@ def _fake_neo4j(monkeypatch):
         def close(self):
             pass
 
-    def fake_run(name, params, conn, root=None):
+    def fake_run(name, params, conn, root=None, dataset=None):
         path = name if not isinstance(name, str) else neo.cypher_path(name, root)
         seen.update(name=name, text=path.read_text(encoding="utf-8"), params=params)
         return []

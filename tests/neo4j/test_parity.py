@@ -118,6 +118,7 @@ def _rows(rows):
 
 @pytest.mark.parametrize("name", _twins())
 def test_cypher_twin_matches_sparql(name, loaded, seed_dataset, seed_graph):
+    from useit_graph.queries import run_sparql
 
     q = _named()[name]
     nonempty = 0
